@@ -1,0 +1,1 @@
+"""A disaster-relief SMS and voice hotline for mutual-aid groups."""
