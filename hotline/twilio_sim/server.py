@@ -1,0 +1,316 @@
+"""SimServer: the sim running on a loopback port in a background thread, with its test controls."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import threading
+from collections.abc import Iterable, Sequence
+from types import TracebackType
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from hotline.twilio_sim.app import create_sim_app
+from hotline.twilio_sim.carrier import Carrier, InboundResult, Poster
+from hotline.twilio_sim.state import (
+    DEFAULT_PRESETS,
+    FAULT_MODES,
+    CallbackAttempt,
+    OptOutType,
+    PhonePreset,
+    SimMessage,
+    SimState,
+)
+
+log = logging.getLogger(__name__)
+
+
+class _Connections:
+    """The sockets the server has open, so a refusal can cut kept-alive connections too."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: set[socket.socket] = set()
+
+    def add(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._open.add(sock)
+
+    def discard(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._open.discard(sock)
+
+    def cut_all(self) -> None:
+        with self._lock:
+            sockets = list(self._open)
+        for sock in sockets:
+            # A socket may already be closed by its handler; that is as good as cut.
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def _handler_class(connections: _Connections) -> type[WSGIRequestHandler]:
+    class SimRequestHandler(WSGIRequestHandler):
+        def setup(self) -> None:
+            super().setup()
+            connections.add(self.connection)
+
+        def finish(self) -> None:
+            connections.discard(self.connection)
+            super().finish()
+
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            # werkzeug logs every request at INFO, and the page's URLs carry phone numbers.
+            log.debug("%s %s", self.command, code)
+
+    return SimRequestHandler
+
+
+class SimServer:
+    """A Twilio-compatible server for the hotline to talk to, and the phones on the other side."""
+
+    def __init__(  # noqa: PLR0917  # positional order is the documented, published signature
+        self,
+        account_sid: str,
+        auth_token: str,
+        hotline_url: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        presets: Sequence[PhonePreset] = DEFAULT_PRESETS,
+        *,
+        hotline_number: str | None = None,
+        messaging_service_sid: str | None = None,
+        landlines: Iterable[str] = (),
+        callbacks_enabled: bool = True,
+        slow_seconds: float = 2.0,
+        poster: Poster | None = None,
+    ) -> None:
+        self.state = SimState(
+            account_sid=account_sid,
+            auth_token=auth_token,
+            hotline_url=hotline_url,
+            hotline_number=hotline_number,
+            messaging_service_sid=messaging_service_sid,
+            presets=tuple(presets),
+            callbacks_enabled=callbacks_enabled,
+            slow_seconds=slow_seconds,
+            landlines=set(landlines),
+        )
+        self.carrier = Carrier(self.state, poster)
+        self.app = create_sim_app(self.state, self.carrier, refuse=self._refuse_for)
+        self.host = host
+        self.port = port
+        self._connections = _Connections()
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self._lifecycle = threading.RLock()
+        self._restore_timer: threading.Timer | None = None
+        self._started = False
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. http://127.0.0.1:54321; known once started."""
+        if not self._started:
+            raise RuntimeError("start the sim before asking for its URL")
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> SimServer:
+        with self._lifecycle:
+            if self._started:
+                return self
+            self._listen()
+            self._started = True
+            return self
+
+    def stop(self) -> None:
+        with self._lifecycle:
+            self._cancel_restore()
+            self._close_listener()
+            self._started = False
+        self.carrier.close()
+
+    def __enter__(self) -> SimServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _listen(self) -> None:
+        server = make_server(
+            self.host,
+            self.port,
+            self.app,
+            threaded=True,
+            request_handler=_handler_class(self._connections),
+        )
+        # With port 0 the OS picks one; keep it so a refusal can reopen the very same port.
+        self.port = server.server_port
+        thread = threading.Thread(
+            target=server.serve_forever,
+            name=f"twilio-sim-{self.port}",
+            daemon=True,
+        )
+        thread.start()
+        self._server, self._thread = server, thread
+
+    def _close_listener(self) -> None:
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        self._connections.cut_all()
+        if thread is not None:
+            thread.join()
+
+    # -- faults -----------------------------------------------------------------------------
+
+    @property
+    def slow_seconds(self) -> float:
+        return self.state.slow_seconds
+
+    @slow_seconds.setter
+    def slow_seconds(self, seconds: float) -> None:
+        self.state.slow_seconds = seconds
+
+    def set_fault(self, mode: str | None, count: int | None = None) -> None:
+        """Make the REST API fail: error_500, error_503, slow, refuse; None puts it right.
+
+        count limits how many REST requests the fault applies to. A refused connection
+        never reaches the sim, so "refuse" cannot be counted and lasts until set_fault(None).
+        """
+        if mode is not None and mode not in FAULT_MODES:
+            raise ValueError(f"unknown fault mode {mode!r}")
+        if mode == "refuse" and count is not None:
+            raise ValueError("refuse cannot be counted; lift it with set_fault(None)")
+        with self._lifecycle:
+            if not self._started:
+                raise RuntimeError("start the sim before setting faults")
+            self._cancel_restore()
+            was_refusing = self.state.fault() == "refuse"
+            self.state.set_fault(mode, count)
+            if mode == "refuse" and not was_refusing:
+                self._close_listener()
+            elif mode != "refuse" and was_refusing:
+                self._listen()
+
+    def _refuse_for(self, seconds: float) -> None:
+        """Refuse connections for a while; for other processes, who cannot lift it themselves."""
+        with self._lifecycle:
+            self.set_fault("refuse")
+            timer = threading.Timer(seconds, self._end_timed_refusal)
+            timer.daemon = True
+            self._restore_timer = timer
+            timer.start()
+
+    def _end_timed_refusal(self) -> None:
+        with self._lifecycle:
+            if self._restore_timer is None or not self._started:
+                return
+            self._restore_timer = None
+            self.set_fault(None)
+
+    def _cancel_restore(self) -> None:
+        if self._restore_timer is not None:
+            self._restore_timer.cancel()
+            self._restore_timer = None
+
+    # -- configuration that tests change ----------------------------------------------------
+
+    @property
+    def hotline_url(self) -> str | None:
+        return self.state.hotline_url
+
+    @hotline_url.setter
+    def hotline_url(self, url: str | None) -> None:
+        self.state.hotline_url = url
+
+    @property
+    def hotline_number(self) -> str | None:
+        return self.state.hotline_number
+
+    @hotline_number.setter
+    def hotline_number(self, number: str | None) -> None:
+        self.state.hotline_number = number
+
+    @property
+    def callbacks_enabled(self) -> bool:
+        return self.state.callbacks_enabled
+
+    @callbacks_enabled.setter
+    def callbacks_enabled(self, enabled: bool) -> None:
+        self.state.callbacks_enabled = enabled
+
+    def add_landline(self, *numbers: str) -> None:
+        """Make sends to these numbers fail with 21614, as landlines cannot take SMS."""
+        self.state.add_landlines(numbers)
+
+    def set_undeliverable(self, number: str, undeliverable: bool = True) -> None:
+        """Make messages to this phone end undelivered with error 30003."""
+        self.state.set_undeliverable(number, undeliverable)
+
+    def is_opted_out(self, phone_number: str, hotline_number: str) -> bool:
+        return self.state.is_opted_out(phone_number, hotline_number)
+
+    # -- phones -----------------------------------------------------------------------------
+
+    def text_hotline(
+        self,
+        from_number: str,
+        to_number: str,
+        body: str,
+        *,
+        opt_out_type: OptOutType | None = None,
+        bad_signature: bool = False,
+    ) -> InboundResult:
+        """Text the hotline from a phone; opt_out_type forces a keyword type for custom words."""
+        return self.carrier.text_hotline(
+            from_number, to_number, body, opt_out_type=opt_out_type, bad_signature=bad_signature
+        )
+
+    def repost(self, result: InboundResult) -> InboundResult:
+        """Deliver the same inbound webhook again (same MessageSid), as Twilio's retry does."""
+        return self.carrier.repost(result)
+
+    @property
+    def messages(self) -> list[SimMessage]:
+        return self.state.messages()
+
+    def messages_to(self, number: str) -> list[SimMessage]:
+        return self.state.messages_to(number)
+
+    def messages_from(self, number: str) -> list[SimMessage]:
+        return self.state.messages_from(number)
+
+    def conversation(self, number: str) -> list[SimMessage]:
+        return self.state.conversation(number)
+
+    def get_message(self, sid: str) -> SimMessage | None:
+        return self.state.get(sid)
+
+    @property
+    def callback_log(self) -> list[CallbackAttempt]:
+        return self.state.callback_log()
+
+    def wait_for_callbacks(self, timeout: float = 10) -> None:
+        """Block until every status callback started so far is posted; TimeoutError if not."""
+        self.state.wait_for_callbacks(timeout)
+
+    def reset(self) -> None:
+        """Forget messages, opt-outs and undeliverable phones, and lift any fault."""
+        self.set_fault(None) if self._started else self.state.set_fault(None)
+        self.state.reset()
+
+    def __repr__(self) -> str:
+        where: Any = self.url if self._started else "stopped"
+        return f"<SimServer {where}>"
