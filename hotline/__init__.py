@@ -1,1 +1,27 @@
-"""A disaster-relief SMS and voice hotline for mutual-aid groups."""
+"""A disaster-relief SMS and voice hotline for mutual-aid groups. `create_app` builds the web app."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from hotline.services import Hotline, build
+from hotline.settings import PRODUCTION_REQUIRED, Settings
+
+
+def create_app(settings: Settings | None = None, hotline: Hotline | None = None) -> Flask:
+    """The web app: Twilio webhooks now, the dashboard and phone simulator as they arrive."""
+    if hotline is None:
+        settings = (settings or Settings.from_env()).require(*PRODUCTION_REQUIRED)
+        hotline = build(settings)
+    app = Flask(__name__, instance_path=str(hotline.settings.instance_path.resolve()))
+    app.config["SECRET_KEY"] = hotline.settings.secret_key
+    app.extensions["hotline"] = hotline
+    logging.basicConfig(level=hotline.settings.log_level)
+
+    from hotline.web import health, twilio_hooks
+
+    app.register_blueprint(twilio_hooks.bp)
+    app.register_blueprint(health.bp)
+    return app

@@ -1,0 +1,494 @@
+"""Matching requests to volunteers: offer waves, the claim race, done/release, escalation, timers.
+
+Every change here is one conditional UPDATE whose row count decides what happened, so a job
+that runs twice, or two volunteers answering at once, cannot produce two outcomes.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from hotline.models import (
+    ACTIVE_STATUSES,
+    UNCLAIMED_STATUSES,
+    Contact,
+    Group,
+    HelpRequest,
+    Offer,
+    OfferStatus,
+    Priority,
+    RequestStatus,
+    Urgency,
+    Volunteer,
+)
+from hotline.needs import (
+    LANGUAGE_NAMES,
+    SYSTEM,
+    Actor,
+    full_address,
+    offer_need,
+    record_event,
+    rough_area,
+)
+from hotline.outbound import queue_sms
+from hotline.people import first_name, on_duty_dispatchers
+from hotline.phones import display
+from hotline.ranking import Candidate, Need, rank
+from hotline.services import Hotline, Work
+
+log = logging.getLogger(__name__)
+
+# Offers stay answerable while the request is in one of these states.
+CLAIMABLE = (RequestStatus.OPEN, RequestStatus.OFFERING, RequestStatus.ESCALATED)
+
+
+def say(
+    hotline: Hotline,
+    work: Work,
+    group: Group,
+    contact: Contact,
+    template: str,
+    *,
+    request: HelpRequest | None = None,
+    priority: int = Priority.REPLY,
+    dedupe: str | None = None,
+    **values: Any,
+) -> None:
+    queue_sms(
+        hotline,
+        work,
+        group,
+        contact,
+        template,
+        priority=priority,
+        request_id=request.id if request else None,
+        dedupe_key=dedupe,
+        **values,
+    )
+
+
+def volunteer_label(volunteer: Volunteer) -> str:
+    return volunteer.contact.name or display(volunteer.contact.phone_number)
+
+
+# --- Offer waves -------------------------------------------------------------------------
+
+
+def schedule_offers(hotline: Hotline, work: Work, request: HelpRequest) -> None:
+    """Ask the dispatch worker to send the next wave for this request once we commit."""
+    request_id, wave = request.id, request.wave + 1
+    work.after_commit(lambda: hotline.queues.dispatch("offer_request", request_id, wave))
+
+
+def offer_request(hotline: Hotline, request_id: int, wave: int) -> None:
+    """Send wave `wave` of offers; a no-op unless the request is still waiting for that wave."""
+    with hotline.work() as work:
+        request = work.session.get(HelpRequest, request_id, with_for_update=True)
+        if request is None or request.wave != wave - 1:
+            return
+        if request.status not in (RequestStatus.OPEN, RequestStatus.OFFERING):
+            return
+        _send_wave(hotline, work, request, wave)
+
+
+def advance_wave(hotline: Hotline, request_id: int, wave: int) -> None:
+    """The wave timer: nobody claimed wave `wave` in time, so the next one goes."""
+    now = hotline.clock.now()
+    with hotline.work() as work:
+        request = work.session.get(HelpRequest, request_id, with_for_update=True)
+        if request is None or request.status != RequestStatus.OFFERING or request.wave != wave:
+            return
+        if request.next_wave_at and now + timedelta(seconds=1) < request.next_wave_at:
+            # Fired early (the clock moved differently): come back when it is due.
+            due, rid = request.next_wave_at, request.id
+            work.after_commit(lambda: hotline.queues.dispatch_at(due, "advance_wave", rid, wave))
+            return
+        _send_wave(hotline, work, request, wave + 1)
+
+
+def _send_wave(hotline: Hotline, work: Work, request: HelpRequest, wave: int) -> None:
+    session, now = work.session, hotline.clock.now()
+    group = session.get_one(Group, request.group_id)
+    emergency = request.urgency == Urgency.EMERGENCY
+    size = int(group.setting("emergency_wave_size" if emergency else "wave_size"))
+    chosen = rank(_candidates(session, group, request), _need_of(request))[:size]
+    request.wave = wave
+    if not chosen:
+        escalate(hotline, work, group, request, reason="no volunteers left to ask")
+        return
+    volunteers = {v.id: v for v in session.scalars(select(Volunteer).where(Volunteer.id.in_([c.volunteer_id for c in chosen])))}
+    for candidate in chosen:
+        volunteer = volunteers[candidate.volunteer_id]
+        session.add(Offer(request_id=request.id, volunteer_id=volunteer.id, wave=wave, offered_at=now))
+        volunteer.last_offered_at = now
+        say(
+            hotline,
+            work,
+            group,
+            volunteer.contact,
+            "offer_emergency" if emergency else "offer",
+            request=request,
+            priority=Priority.EMERGENCY if emergency else Priority.OFFER,
+            dedupe=f"offer:{request.id}:{volunteer.id}",
+            code=request.code,
+            need=offer_need(request),
+            area=rough_area(request),
+        )
+    timeout = timedelta(minutes=float(group.setting("wave_timeout_minutes")))
+    request.status = RequestStatus.OFFERING
+    request.next_wave_at = now + timeout
+    record_event(
+        session, request, SYSTEM, "offered", now, wave=wave,
+        volunteers=[volunteer_label(volunteers[c.volunteer_id]) for c in chosen],
+    )
+    due, rid = request.next_wave_at, request.id
+    work.after_commit(lambda: hotline.queues.dispatch_at(due, "advance_wave", rid, wave))
+
+
+def _need_of(request: HelpRequest) -> Need:
+    return Need(zone=request.zone, categories=tuple(request.categories), language=request.language)
+
+
+def _candidates(session: Session, group: Group, request: HelpRequest) -> list[Candidate]:
+    already = select(Offer.volunteer_id).where(Offer.request_id == request.id)
+    claims = (
+        select(HelpRequest.claimed_by_id, func.count().label("n"))
+        .where(HelpRequest.status == RequestStatus.CLAIMED, HelpRequest.group_id == group.id)
+        .group_by(HelpRequest.claimed_by_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Volunteer, func.coalesce(claims.c.n, 0))
+        .join(Contact, Volunteer.contact_id == Contact.id)
+        .outerjoin(claims, claims.c.claimed_by_id == Volunteer.id)
+        .where(
+            Volunteer.group_id == group.id,
+            Volunteer.active.is_(True),
+            Volunteer.on_call.is_(True),
+            Contact.opted_out.is_(False),
+            Contact.id != request.contact_id,  # never offer someone their own request
+            Volunteer.id.not_in(already),
+        )
+    ).all()
+    return [
+        Candidate(
+            volunteer_id=v.id,
+            zones=tuple(v.zones),
+            skills=tuple(v.skills),
+            languages=tuple(v.languages),
+            open_claims=int(n),
+            last_offered_at=v.last_offered_at,
+        )
+        for v, n in rows
+    ]
+
+
+def escalate(hotline: Hotline, work: Work, group: Group, request: HelpRequest, *, reason: str) -> None:
+    """Nobody is left to ask: mark the request escalated and text the dispatchers on duty."""
+    now = hotline.clock.now()
+    if request.status in (RequestStatus.OPEN, RequestStatus.OFFERING, RequestStatus.NEEDS_INFO, RequestStatus.NEW):
+        request.status = RequestStatus.ESCALATED
+    request.escalated_at = request.escalated_at or now
+    request.next_wave_at = None
+    record_event(work.session, request, SYSTEM, "escalated", now, reason=reason)
+    for dispatcher in on_duty_dispatchers(work.session, group):
+        say(
+            hotline, work, group, dispatcher.contact, "dispatcher_escalated",
+            request=request,
+            priority=Priority.EMERGENCY if request.urgency == Urgency.EMERGENCY else Priority.CLAIM,
+            dedupe=f"escalated:{request.id}:{request.wave}:{dispatcher.id}",
+            code=request.code, need=offer_need(request), area=rough_area(request),
+            urgency=request.urgency.value,
+        )
+
+
+def alert_emergency(hotline: Hotline, work: Work, group: Group, request: HelpRequest) -> None:
+    for dispatcher in on_duty_dispatchers(work.session, group):
+        say(
+            hotline, work, group, dispatcher.contact, "dispatcher_emergency",
+            request=request, priority=Priority.EMERGENCY,
+            dedupe=f"emergency:{request.id}:{dispatcher.id}",
+            code=request.code, need=offer_need(request), area=rough_area(request),
+            emergency=group.emergency_number,
+        )
+
+
+# --- Offers a volunteer holds ----------------------------------------------------------
+
+
+def open_offers(session: Session, volunteer: Volunteer) -> list[Offer]:
+    return list(
+        session.scalars(
+            select(Offer)
+            .join(HelpRequest, Offer.request_id == HelpRequest.id)
+            .where(
+                Offer.volunteer_id == volunteer.id,
+                Offer.status == OfferStatus.OFFERED,
+                HelpRequest.status.in_(CLAIMABLE),
+            )
+            .order_by(Offer.offered_at)
+        )
+    )
+
+
+def offer_for(session: Session, volunteer: Volunteer, request: HelpRequest | None) -> Offer | None:
+    if request is None:
+        return None
+    return session.scalar(
+        select(Offer).where(Offer.volunteer_id == volunteer.id, Offer.request_id == request.id)
+    )
+
+
+def claims_of(session: Session, volunteer: Volunteer) -> list[HelpRequest]:
+    return list(
+        session.scalars(
+            select(HelpRequest)
+            .where(HelpRequest.claimed_by_id == volunteer.id, HelpRequest.status == RequestStatus.CLAIMED)
+            .order_by(HelpRequest.claimed_at)
+        )
+    )
+
+
+# --- The claim race and what follows ---------------------------------------------------
+
+
+def claim(
+    hotline: Hotline, work: Work, group: Group, request: HelpRequest, volunteer: Volunteer, actor: Actor
+) -> bool:
+    """Give `request` to `volunteer` if nobody has it yet. True for the one winner."""
+    session, now = work.session, hotline.clock.now()
+    won = session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.id == request.id, HelpRequest.status.in_(UNCLAIMED_STATUSES))
+        .values(
+            status=RequestStatus.CLAIMED, claimed_by_id=volunteer.id, claimed_at=now,
+            next_wave_at=None, stale_prompted_at=None, stale_alerted_at=None, updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    session.refresh(request)
+    if not won:
+        return False
+    session.execute(
+        update(Offer)
+        .where(Offer.request_id == request.id, Offer.status == OfferStatus.OFFERED)
+        .values(status=OfferStatus.TAKEN, answered_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    offer = offer_for(session, volunteer, request)
+    if offer is not None:
+        session.refresh(offer)
+        offer.status, offer.answered_at = OfferStatus.CLAIMED, now
+    volunteer.last_answer_at = now
+    record_event(session, request, actor, "claimed", now, volunteer=volunteer_label(volunteer))
+    neighbour = session.get_one(Contact, request.contact_id)
+    send_details(hotline, work, group, request, volunteer, neighbour)
+    say(
+        hotline, work, group, neighbour, "neighbour_claimed", request=request,
+        priority=Priority.CLAIM, dedupe=f"claimed:{request.id}:{volunteer.id}:{now.timestamp()}",
+        code=request.code, volunteer=first_name(volunteer.contact),
+    )
+    due = now + timedelta(minutes=float(group.setting("stale_claim_minutes")))
+    rid = request.id
+    work.after_commit(lambda: hotline.queues.dispatch_at(due, "check_claim", rid))
+    return True
+
+
+def send_details(
+    hotline: Hotline, work: Work, group: Group, request: HelpRequest, volunteer: Volunteer, neighbour: Contact
+) -> None:
+    """What the winner, and only the winner, learns: who, where, what, in which language."""
+    template = "call_back_details" if request.callback_by == "call" else "claim_details"
+    need = request.need
+    if request.recording_url:
+        need = f"{need} Recording: {request.recording_url}"
+    say(
+        hotline, work, group, volunteer.contact, template, request=request, priority=Priority.CLAIM,
+        dedupe=f"details:{request.id}:{volunteer.id}:{request.claimed_at and request.claimed_at.timestamp()}",
+        code=request.code, name=neighbour.name or "Neighbour", phone=display(neighbour.phone_number),
+        address=full_address(request), need=need,
+        language=LANGUAGE_NAMES.get(request.language, request.language),
+    )
+
+
+def decline(hotline: Hotline, work: Work, offer: Offer) -> None:
+    """NO: mark the offer declined; when the whole wave has said no, the next wave goes now."""
+    session, now = work.session, hotline.clock.now()
+    offer.status, offer.answered_at = OfferStatus.DECLINED, now
+    request = session.get_one(HelpRequest, offer.request_id)
+    volunteer = session.get_one(Volunteer, offer.volunteer_id)
+    volunteer.last_answer_at = now
+    record_event(session, request, Actor("volunteer", volunteer.id, volunteer_label(volunteer)), "declined", now)
+    session.flush()
+    waiting = session.scalar(
+        select(func.count()).where(
+            Offer.request_id == request.id, Offer.wave == request.wave, Offer.status == OfferStatus.OFFERED
+        )
+    )
+    if request.status == RequestStatus.OFFERING and not waiting:
+        rid, wave = request.id, request.wave
+        work.after_commit(lambda: hotline.queues.dispatch("advance_wave_now", rid, wave))
+
+
+def advance_wave_now(hotline: Hotline, request_id: int, wave: int) -> None:
+    """Everyone in wave `wave` declined: do not wait for the timer."""
+    with hotline.work() as work:
+        request = work.session.get(HelpRequest, request_id, with_for_update=True)
+        if request is None or request.status != RequestStatus.OFFERING or request.wave != wave:
+            return
+        _send_wave(hotline, work, request, wave + 1)
+
+
+def finish(hotline: Hotline, work: Work, group: Group, request: HelpRequest, volunteer: Volunteer) -> bool:
+    """DONE: only the volunteer holding the claim can finish it."""
+    session, now = work.session, hotline.clock.now()
+    done = session.execute(
+        update(HelpRequest)
+        .where(
+            HelpRequest.id == request.id,
+            HelpRequest.status == RequestStatus.CLAIMED,
+            HelpRequest.claimed_by_id == volunteer.id,
+        )
+        .values(status=RequestStatus.DONE, done_at=now, closed_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    session.refresh(request)
+    if not done:
+        return False
+    volunteer.last_answer_at = now
+    record_event(session, request, Actor("volunteer", volunteer.id, volunteer_label(volunteer)), "done", now)
+    neighbour = session.get_one(Contact, request.contact_id)
+    say(hotline, work, group, neighbour, "neighbour_done", request=request,
+        dedupe=f"done:{request.id}:{now.timestamp()}", code=request.code)
+    return True
+
+
+def release(hotline: Hotline, work: Work, group: Group, request: HelpRequest, volunteer: Volunteer) -> bool:
+    """RELEASE: the volunteer gives the request back; it is offered again to others."""
+    session, now = work.session, hotline.clock.now()
+    released = session.execute(
+        update(HelpRequest)
+        .where(
+            HelpRequest.id == request.id,
+            HelpRequest.status == RequestStatus.CLAIMED,
+            HelpRequest.claimed_by_id == volunteer.id,
+        )
+        .values(status=RequestStatus.OPEN, claimed_by_id=None, claimed_at=None, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    session.refresh(request)
+    if not released:
+        return False
+    offer = offer_for(session, volunteer, request)
+    if offer is not None:
+        offer.status = OfferStatus.WITHDRAWN
+    record_event(session, request, Actor("volunteer", volunteer.id, volunteer_label(volunteer)), "released", now)
+    neighbour = session.get_one(Contact, request.contact_id)
+    say(hotline, work, group, neighbour, "neighbour_released", request=request,
+        dedupe=f"released:{request.id}:{now.timestamp()}", code=request.code)
+    schedule_offers(hotline, work, request)
+    return True
+
+
+def close(
+    hotline: Hotline, work: Work, group: Group, request: HelpRequest, actor: Actor, *, action: str
+) -> bool:
+    """Cancel or close an active request; withdraw its offers and tell a claimant not to go."""
+    session, now = work.session, hotline.clock.now()
+    claimant_id = request.claimed_by_id if request.status == RequestStatus.CLAIMED else None
+    closed = session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.id == request.id, HelpRequest.status.in_(ACTIVE_STATUSES))
+        .values(status=RequestStatus.CANCELLED, closed_at=now, next_wave_at=None, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    session.refresh(request)
+    if not closed:
+        return False
+    session.execute(
+        update(Offer)
+        .where(Offer.request_id == request.id, Offer.status == OfferStatus.OFFERED)
+        .values(status=OfferStatus.WITHDRAWN, answered_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    record_event(session, request, actor, action, now)
+    if claimant_id is not None:
+        claimant = session.get_one(Volunteer, claimant_id)
+        say(hotline, work, group, claimant.contact, "volunteer_cancelled", request=request,
+            priority=Priority.CLAIM, dedupe=f"cancelled:{request.id}:{claimant.id}", code=request.code)
+    return True
+
+
+def reopen(hotline: Hotline, work: Work, request: HelpRequest, actor: Actor) -> None:
+    """The neighbour still needs help after DONE: back to the queue, offered afresh."""
+    now = hotline.clock.now()
+    request.status = RequestStatus.OPEN
+    request.claimed_by_id = None
+    request.claimed_at = None
+    request.done_at = None
+    request.closed_at = None
+    record_event(work.session, request, actor, "reopened", now)
+    schedule_offers(hotline, work, request)
+
+
+# --- Timers ----------------------------------------------------------------------------
+
+
+def check_claim(hotline: Hotline, request_id: int) -> None:
+    """A claim with no DONE: prompt the volunteer once, later alert the dispatchers."""
+    now = hotline.clock.now()
+    with hotline.work() as work:
+        session = work.session
+        request = session.get(HelpRequest, request_id, with_for_update=True)
+        if request is None or request.status != RequestStatus.CLAIMED or request.claimed_by_id is None:
+            return
+        group = session.get_one(Group, request.group_id)
+        volunteer = session.get_one(Volunteer, request.claimed_by_id)
+        stale_after = timedelta(minutes=float(group.setting("stale_claim_minutes")))
+        alert_after = timedelta(minutes=float(group.setting("stale_alert_minutes")))
+        rid = request.id
+        if request.stale_prompted_at is None:
+            if request.claimed_at and now < request.claimed_at + stale_after - timedelta(seconds=1):
+                due = request.claimed_at + stale_after
+                work.after_commit(lambda: hotline.queues.dispatch_at(due, "check_claim", rid))
+                return
+            request.stale_prompted_at = now
+            record_event(session, request, SYSTEM, "stale_prompted", now)
+            say(hotline, work, group, volunteer.contact, "stale_prompt", request=request,
+                dedupe=f"stale:{request.id}:{volunteer.id}:{request.claimed_at}", code=request.code)
+            due = now + alert_after
+            work.after_commit(lambda: hotline.queues.dispatch_at(due, "check_claim", rid))
+            return
+        if request.stale_alerted_at is None:
+            if now < request.stale_prompted_at + alert_after - timedelta(seconds=1):
+                due = request.stale_prompted_at + alert_after
+                work.after_commit(lambda: hotline.queues.dispatch_at(due, "check_claim", rid))
+                return
+            request.stale_alerted_at = now
+            record_event(session, request, SYSTEM, "stale_alerted", now)
+            minutes = int((now - (request.claimed_at or now)).total_seconds() // 60)
+            for dispatcher in on_duty_dispatchers(session, group):
+                say(hotline, work, group, dispatcher.contact, "dispatcher_stale", request=request,
+                    priority=Priority.CLAIM,
+                    dedupe=f"stale-alert:{request.id}:{dispatcher.id}:{request.claimed_at}",
+                    code=request.code, volunteer=volunteer_label(volunteer), minutes=str(minutes))
+
+
+def location_timeout(hotline: Hotline, request_id: int) -> None:
+    """The neighbour did not say where they are: start offering with what we have."""
+    with hotline.work() as work:
+        request = work.session.get(HelpRequest, request_id, with_for_update=True)
+        if request is None or request.status != RequestStatus.NEEDS_INFO:
+            return
+        request.status = RequestStatus.OPEN
+        record_event(work.session, request, SYSTEM, "location_not_given", hotline.clock.now())
+        schedule_offers(hotline, work, request)
+
+
+def due_at(now: datetime, minutes: float) -> datetime:
+    return now + timedelta(minutes=minutes)

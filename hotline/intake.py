@@ -1,0 +1,556 @@
+"""An inbound text becomes a compliance action, a command, a new request or added detail.
+
+Carrier keywords (STOP, START, HELP) come before anything else; then the sender's role
+decides which commands apply. A neighbour's words are never dropped: only replies are limited.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from hotline import dispatch
+from hotline.dispatch import say
+from hotline.models import (
+    AidOffer,
+    Contact,
+    Dispatcher,
+    Group,
+    HelpRequest,
+    InboundMessage,
+    OfferStatus,
+    Priority,
+    RequestStatus,
+    Urgency,
+    Volunteer,
+)
+from hotline.needs import (
+    LANGUAGE_NAMES,
+    Actor,
+    active_requests,
+    by_code,
+    more_urgent,
+    open_request,
+    record_event,
+)
+from hotline.people import contact_for, dispatcher_of, first_name, volunteer_of
+from hotline.phones import mask
+from hotline.services import Hotline, Work
+from hotline.sms.commands import Command, Verb, compliance_keyword, parse_command
+
+log = logging.getLogger(__name__)
+
+VOLUNTEER_VERBS = {Verb.YES, Verb.NO, Verb.DONE, Verb.RELEASE, Verb.MINE, Verb.ON, Verb.OFF}
+DISPATCHER_VERBS = {Verb.Q, Verb.SHOW, Verb.ASSIGN, Verb.CLOSE}
+# A reply to a finished request within this time reopens it rather than opening a new one.
+REOPEN_WINDOW = timedelta(hours=48)
+
+
+def handle_inbound(hotline: Hotline, inbound_id: int) -> None:
+    """Process one stored inbound message, exactly once (a second run finds it processed)."""
+    now = hotline.clock.now()
+    with hotline.work() as work:
+        session = work.session
+        first = session.execute(
+            update(InboundMessage)
+            .where(InboundMessage.id == inbound_id, InboundMessage.processed_at.is_(None))
+            .values(processed_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not first:
+            return
+        message = session.get_one(InboundMessage, inbound_id)
+        if message.group_id is None:
+            message.outcome = "unknown_hotline_number"
+            log.warning("text %s to unknown number %s", inbound_id, mask(message.to_number))
+            return
+        group = session.get_one(Group, message.group_id)
+        contact = contact_for(session, group, message.from_number)
+        message.contact_id = contact.id
+        Conversation(hotline, work, group, contact, message).handle()
+
+
+@dataclass
+class Conversation:
+    hotline: Hotline
+    work: Work
+    group: Group
+    contact: Contact
+    message: InboundMessage
+
+    @property
+    def session(self):  # type: ignore[no-untyped-def]  # Session; kept short for readability
+        return self.work.session
+
+    def reply(self, template: str, *, priority: int = Priority.REPLY, request: HelpRequest | None = None, **values: object) -> None:
+        say(
+            self.hotline, self.work, self.group, self.contact, template,
+            request=request, priority=priority,
+            dedupe=f"reply:{self.message.id}:{template}", **values,
+        )
+
+    def outcome(self, text: str) -> None:
+        self.message.outcome = text
+
+    # --- routing ---
+
+    def handle(self) -> None:
+        body = self.message.body or ""
+        keyword = compliance_keyword(body)
+        if keyword is not None or self.message.opt_out_type:
+            if self.compliance(keyword):
+                return
+        command = parse_command(body)
+        volunteer = volunteer_of(self.session, self.contact)
+        dispatcher = dispatcher_of(self.session, self.contact)
+        if command is not None and command.verb == Verb.LANG:
+            return self.set_language(command.arg or "")
+        if command is not None and command.verb in DISPATCHER_VERBS and dispatcher is not None:
+            self.reset_menu_limit()
+            return DispatcherDesk(self, dispatcher).run(command)
+        if command is not None and command.verb in VOLUNTEER_VERBS:
+            if volunteer is None:
+                # Someone who is not (or no longer) a volunteer learns nothing about any request.
+                self.outcome("volunteer_command_from_non_volunteer")
+                return self.limited_reply("no_offer")
+            return VolunteerDesk(self, volunteer).run(command)
+        if command is not None and command.verb == Verb.OFFER:
+            return self.aid_offer(command.arg or "")
+        if command is not None and command.verb == Verb.NEED:
+            return self.need(command.arg or "")
+        if command is not None and command.verb == Verb.STATUS:
+            return self.status()
+        if command is not None and command.verb == Verb.CANCEL:
+            return self.cancel(command.code)
+        if volunteer is not None:
+            self.outcome("volunteer_menu")
+            return VolunteerDesk(self, volunteer).menu()
+        if dispatcher is not None:
+            self.outcome("dispatcher_menu")
+            return self.limited_reply("dispatcher_menu")
+        return self.need(body)
+
+    # --- STOP / START / HELP ---
+
+    def compliance(self, keyword: Command | None) -> bool:
+        now = self.hotline.clock.now()
+        opt_out_type = (self.message.opt_out_type or "").upper()
+        verb = keyword.verb if keyword else {"STOP": Verb.STOP, "START": Verb.START, "HELP": Verb.HELP}.get(opt_out_type)
+        if verb == Verb.STOP:
+            self.contact.opted_out, self.contact.opted_out_at = True, now
+            self.contact.opt_out_type = opt_out_type or (keyword.word if keyword else "STOP")
+            self.outcome("opted_out")
+            self.session.execute(
+                update(Volunteer).where(Volunteer.contact_id == self.contact.id).values(on_call=False)
+            )
+            actor = Actor("neighbour", self.contact.id, "neighbour")
+            for request in active_requests(self.session, self.contact):
+                dispatch.close(self.hotline, self.work, self.group, request, actor, action="opted_out")
+                for d in dispatch.on_duty_dispatchers(self.session, self.group):
+                    say(self.hotline, self.work, self.group, d.contact, "dispatcher_optout",
+                        request=request, dedupe=f"optout:{request.id}:{d.id}", code=request.code)
+            # Twilio (or the carrier) confirms the opt-out itself; we may not text them now.
+            return True
+        if verb == Verb.START:
+            self.contact.opted_out, self.contact.opted_out_at, self.contact.opt_out_type = False, None, None
+            self.outcome("opted_in")
+            self.reply("started", group=self.group.name)
+            return True
+        if verb == Verb.HELP:
+            self.outcome("help")
+            self.reply("help", group=self.group.name)
+            return True
+        return False
+
+    def set_language(self, language: str) -> None:
+        language = language.lower()[:8]
+        if language not in self.hotline.templates.languages():
+            self.outcome("language_unknown")
+            self.reply("language_set", language=LANGUAGE_NAMES.get(self.contact.language or self.group.default_language, "English"))
+            return
+        self.contact.language = language
+        self.outcome("language_set")
+        self.reply("language_set", language=LANGUAGE_NAMES.get(language, language))
+
+    # --- neighbours ---
+
+    def need(self, text: str) -> None:
+        """Free text from a neighbour: detail for their open request, a reopen, or a new need."""
+        text = text.strip()
+        if not text:
+            self.outcome("empty")
+            return self.reply("help", group=self.group.name)
+        now = self.hotline.clock.now()
+        triage = self.hotline.triager_for(self.group.zones, self.group.default_language).triage(
+            text, language_hint=self.contact.language
+        )
+        if self.contact.language is None and triage.language in self.hotline.templates.languages():
+            self.contact.language = triage.language
+        actor = Actor("neighbour", self.contact.id, "neighbour")
+        current = active_requests(self.session, self.contact)
+        if current:
+            return self.add_detail(current[0], text, triage, actor)
+        recent = self.session.scalar(
+            select(HelpRequest)
+            .where(
+                HelpRequest.contact_id == self.contact.id,
+                HelpRequest.status == RequestStatus.DONE,
+                HelpRequest.done_at >= now - REOPEN_WINDOW,
+            )
+            .order_by(HelpRequest.done_at.desc())
+        )
+        if recent is not None and triage.kind != "other":
+            self.message.request_id = recent.id
+            recent.need = _joined(recent.need, text)
+            dispatch.reopen(self.hotline, self.work, recent, actor)
+            self.outcome("reopened")
+            return self.reply("reopened", request=recent, code=recent.code)
+        if triage.kind == "offer":
+            return self.aid_offer(text)
+        request = open_request(self.session, self.group, self.contact, need=text, now=now)
+        request.language = self.contact.language or triage.language or self.group.default_language
+        _apply_triage(request, triage)
+        self.message.request_id = request.id
+        record_event(self.session, request, actor, "opened", now, categories=list(request.categories), urgency=request.urgency.value)
+        self.outcome("new_request")
+        emergency = request.urgency == Urgency.EMERGENCY
+        if emergency:
+            self.reply("ack_emergency", request=request, priority=Priority.EMERGENCY,
+                       code=request.code, emergency=self.group.emergency_number)
+            dispatch.alert_emergency(self.hotline, self.work, self.group, request)
+        else:
+            self.reply("ack", request=request, group=self.group.name, code=request.code)
+        if request.location or request.zone:
+            request.status = RequestStatus.OPEN
+            dispatch.schedule_offers(self.hotline, self.work, request)
+            return
+        request.status = RequestStatus.NEEDS_INFO
+        request.location_asked_at = now
+        self.reply("ask_location", request=request, priority=Priority.EMERGENCY if emergency else Priority.REPLY, code=request.code)
+        if emergency:
+            # A life may be at risk: ask where, but do not wait for the answer to offer.
+            request.status = RequestStatus.OPEN
+            dispatch.schedule_offers(self.hotline, self.work, request)
+            return
+        due = now + timedelta(minutes=float(self.group.setting("wave_timeout_minutes")))
+        rid = request.id
+        self.work.after_commit(lambda: self.hotline.queues.dispatch_at(due, "location_timeout", rid))
+
+    def add_detail(self, request: HelpRequest, text: str, triage: object, actor: Actor) -> None:
+        from hotline.triage import TriageResult
+
+        assert isinstance(triage, TriageResult)
+        now = self.hotline.clock.now()
+        self.message.request_id = request.id
+        was_emergency = request.urgency == Urgency.EMERGENCY
+        if request.status == RequestStatus.NEEDS_INFO or (request.location_asked_at and not request.location):
+            # The answer to "where are you?": all of it is the location.
+            request.location = triage.location or text
+            request.zone = request.zone or triage.zone
+            record_event(self.session, request, actor, "location_given", now)
+            if request.status == RequestStatus.NEEDS_INFO:
+                request.status = RequestStatus.OPEN
+                dispatch.schedule_offers(self.hotline, self.work, request)
+        else:
+            request.need = _joined(request.need, text)
+            request.categories = list(dict.fromkeys([*request.categories, *[c for c in triage.categories if c != "other"]]))
+            request.urgency = more_urgent(request.urgency, Urgency(triage.urgency))
+            request.location = request.location or triage.location
+            request.zone = request.zone or triage.zone
+            request.people = request.people or triage.people
+            record_event(self.session, request, actor, "detail_added", now)
+        self.outcome("detail_added")
+        self.reply("detail_added", request=request, code=request.code)
+        if request.urgency == Urgency.EMERGENCY and not was_emergency:
+            dispatch.alert_emergency(self.hotline, self.work, self.group, request)
+
+    def status(self) -> None:
+        self.outcome("status")
+        current = active_requests(self.session, self.contact)
+        if not current:
+            return self.reply("status_none", group=self.group.name)
+        request = current[0]
+        if request.status == RequestStatus.CLAIMED and request.claimed_by is not None:
+            return self.reply("status_claimed", request=request, code=request.code,
+                              volunteer=first_name(request.claimed_by.contact))
+        return self.reply("status_open", request=request, code=request.code)
+
+    def cancel(self, code: str | None) -> None:
+        current = active_requests(self.session, self.contact)
+        target = next((r for r in current if r.code == code), None) if code else None
+        if code is None and len(current) == 1:
+            target = current[0]
+        if target is None:
+            self.outcome("cancel_unknown")
+            return self.reply("cancel_unknown", codes=" ".join(r.code for r in current) or "-")
+        actor = Actor("neighbour", self.contact.id, "neighbour")
+        dispatch.close(self.hotline, self.work, self.group, target, actor, action="cancelled")
+        self.message.request_id = target.id
+        self.outcome("cancelled")
+        self.reply("cancelled", request=target, code=target.code)
+
+    def aid_offer(self, text: str) -> None:
+        if not text.strip():
+            return self.reply("help", group=self.group.name)
+        triage = self.hotline.triager_for(self.group.zones, self.group.default_language).triage(text)
+        self.session.add(
+            AidOffer(group_id=self.group.id, contact_id=self.contact.id, body=text,
+                     categories=[c for c in triage.categories if c != "other"],
+                     created_at=self.hotline.clock.now())
+        )
+        self.outcome("aid_offer")
+        self.reply("aid_offer_recorded", summary=text)
+
+    # --- rate-limited menus ---
+
+    def menu_key(self) -> str:
+        return f"hotline:menu:{self.group.id}:{self.contact.phone_number}"
+
+    def limited_reply(self, template: str, **values: object) -> None:
+        """At most one menu a minute and a few in a row to one number; any working command resets."""
+        redis, key = self.hotline.redis, self.menu_key()
+        in_a_row = int(self.group.setting("menu_limit_in_a_row"))
+        if not redis.set(key + ":minute", 1, nx=True, ex=60):
+            self.outcome((self.message.outcome or "") + ":menu_limited")
+            return
+        count = int(redis.incr(key + ":count"))
+        redis.expire(key + ":count", 86400)
+        if count > in_a_row:
+            self.outcome((self.message.outcome or "") + ":menu_limited")
+            return
+        self.reply(template, **values)
+
+    def reset_menu_limit(self) -> None:
+        self.hotline.redis.delete(self.menu_key() + ":minute", self.menu_key() + ":count")
+
+
+def _joined(existing: str, more: str) -> str:
+    return f"{existing} / {more}" if existing else more
+
+
+def _apply_triage(request: HelpRequest, triage: object) -> None:
+    from hotline.triage import TriageResult
+
+    assert isinstance(triage, TriageResult)
+    request.categories = [c for c in triage.categories if c != "other"] or ["other"]
+    request.urgency = Urgency(triage.urgency)
+    request.kind = triage.kind
+    request.location = triage.location
+    request.zone = triage.zone
+    request.people = triage.people
+
+
+@dataclass
+class VolunteerDesk:
+    """What a volunteer can do by SMS."""
+
+    talk: Conversation
+    volunteer: Volunteer
+
+    def run(self, command: Command) -> None:
+        talk = self.talk
+        handlers = {
+            Verb.YES: self.yes, Verb.NO: self.no, Verb.DONE: self.done, Verb.RELEASE: self.release,
+            Verb.MINE: self.mine, Verb.ON: self.on, Verb.OFF: self.off,
+        }
+        talk.outcome(f"volunteer_{command.verb.value}")
+        handlers[command.verb](command)
+
+    def actor(self) -> Actor:
+        return Actor("volunteer", self.volunteer.id, dispatch.volunteer_label(self.volunteer))
+
+    def codes(self) -> str:
+        session = self.talk.session
+        offered = [o.request.code for o in dispatch.open_offers(session, self.volunteer)]
+        claimed = [r.code for r in dispatch.claims_of(session, self.volunteer)]
+        return " ".join(dict.fromkeys([*claimed, *offered])) or "-"
+
+    def menu(self) -> None:
+        self.talk.limited_reply("volunteer_menu", codes=self.codes())
+
+    def target(self, command: Command) -> HelpRequest | None:
+        return by_code(self.talk.session, self.talk.group, command.code)
+
+    def yes(self, command: Command) -> None:
+        talk, session = self.talk, self.talk.session
+        if command.code is None:
+            offers = dispatch.open_offers(session, self.volunteer)
+            if len(offers) > 1:
+                talk.reset_menu_limit()
+                codes = [o.request.code for o in offers]
+                return talk.reply("which_code", codes=" ".join(codes), example=codes[0])
+            if not offers:
+                return self.too_late_or_nothing()
+            request = offers[0].request
+        else:
+            request = self.target(command)
+        offer = dispatch.offer_for(session, self.volunteer, request)
+        if request is None or offer is None:
+            # An unknown code, or one never offered to this volunteer: reveal nothing.
+            return talk.limited_reply("no_offer")
+        talk.reset_menu_limit()
+        talk.message.request_id = request.id
+        if request.status == RequestStatus.CLAIMED and request.claimed_by_id == self.volunteer.id:
+            return dispatch.send_details(talk.hotline, talk.work, talk.group, request, self.volunteer,
+                                         session.get_one(Contact, request.contact_id))
+        if offer.status in (OfferStatus.OFFERED, OfferStatus.DECLINED, OfferStatus.TAKEN) and dispatch.claim(
+            talk.hotline, talk.work, talk.group, request, self.volunteer, self.actor()
+        ):
+            talk.outcome("claim_won")
+            return
+        talk.outcome("claim_lost")
+        if offer.status == OfferStatus.OFFERED:
+            offer.status, offer.answered_at = OfferStatus.TAKEN, talk.hotline.clock.now()
+        talk.reply("claim_taken", request=request, code=request.code)
+
+    def too_late_or_nothing(self) -> None:
+        """A bare YES with no open offer: if one was just taken by someone else, say so kindly."""
+        talk = self.talk
+        from hotline.models import Offer
+
+        recent = talk.session.scalar(
+            select(Offer)
+            .where(Offer.volunteer_id == self.volunteer.id, Offer.status == OfferStatus.TAKEN,
+                   Offer.offered_at >= talk.hotline.clock.now() - timedelta(hours=6))
+            .order_by(Offer.offered_at.desc())
+        )
+        if recent is not None:
+            talk.reset_menu_limit()
+            return talk.reply("claim_taken", request=recent.request, code=recent.request.code)
+        talk.limited_reply("no_offer")
+
+    def no(self, command: Command) -> None:
+        talk, session = self.talk, self.talk.session
+        offers = dispatch.open_offers(session, self.volunteer)
+        if command.code is not None:
+            offers = [o for o in offers if o.request.code == command.code]
+        if len(offers) != 1:
+            if not offers:
+                return talk.limited_reply("no_offer")
+            talk.reset_menu_limit()
+            return talk.reply("volunteer_menu", codes=self.codes())
+        talk.reset_menu_limit()
+        talk.message.request_id = offers[0].request_id
+        dispatch.decline(talk.hotline, talk.work, offers[0])
+        talk.reply("declined")
+
+    def _claimed(self, command: Command) -> HelpRequest | None:
+        claims = dispatch.claims_of(self.talk.session, self.volunteer)
+        if command.code is not None:
+            return next((r for r in claims if r.code == command.code), None)
+        return claims[0] if len(claims) == 1 else None
+
+    def done(self, command: Command) -> None:
+        talk = self.talk
+        request = self._claimed(command)
+        if request is None:
+            return self.menu()
+        talk.reset_menu_limit()
+        talk.message.request_id = request.id
+        dispatch.finish(talk.hotline, talk.work, talk.group, request, self.volunteer)
+        talk.reply("done_thanks", request=request, code=request.code)
+
+    def release(self, command: Command) -> None:
+        talk = self.talk
+        request = self._claimed(command)
+        if request is None:
+            return self.menu()
+        talk.reset_menu_limit()
+        talk.message.request_id = request.id
+        dispatch.release(talk.hotline, talk.work, talk.group, request, self.volunteer)
+        talk.reply("released", request=request, code=request.code)
+
+    def mine(self, command: Command) -> None:
+        talk = self.talk
+        talk.reset_menu_limit()
+        claims = dispatch.claims_of(talk.session, self.volunteer)
+        if not claims:
+            return talk.reply("mine_none")
+        listed = "; ".join(f"#{r.code} {', '.join(r.categories)}" for r in claims)
+        talk.reply("mine", claims=listed)
+
+    def on(self, command: Command) -> None:
+        self.talk.reset_menu_limit()
+        self.volunteer.on_call = True
+        self.talk.reply("on_call")
+
+    def off(self, command: Command) -> None:
+        self.talk.reset_menu_limit()
+        self.volunteer.on_call = False
+        self.talk.reply("off_call")
+
+
+@dataclass
+class DispatcherDesk:
+    """Running the queue by SMS when the internet is down."""
+
+    talk: Conversation
+    dispatcher: Dispatcher
+
+    def actor(self) -> Actor:
+        return Actor("dispatcher", self.dispatcher.id, self.dispatcher.contact.name or "dispatcher")
+
+    def run(self, command: Command) -> None:
+        self.talk.outcome(f"dispatcher_{command.verb.value}")
+        if command.verb == Verb.Q:
+            return self.queue()
+        request = by_code(self.talk.session, self.talk.group, command.code)
+        if request is None:
+            return self.talk.reply("dispatcher_unknown_code", code=command.code or "?")
+        self.talk.message.request_id = request.id
+        if command.verb == Verb.SHOW:
+            return self.show(request)
+        if command.verb == Verb.ASSIGN:
+            return self.assign(request, command.arg or "")
+        if command.verb == Verb.CLOSE:
+            return self.close(request)
+
+    def queue(self) -> None:
+        from hotline.board import open_queue, queue_line
+
+        talk = self.talk
+        requests = open_queue(talk.session, talk.group)
+        if not requests:
+            return talk.reply("dispatcher_queue_empty")
+        lines = "; ".join(queue_line(r, talk.hotline.clock.now()) for r in requests)
+        talk.reply("dispatcher_queue", count=str(len(requests)), lines=lines)
+
+    def show(self, request: HelpRequest) -> None:
+        talk = self.talk
+        neighbour = talk.session.get_one(Contact, request.contact_id)
+        from hotline.needs import full_address
+        from hotline.phones import display
+
+        talk.reply(
+            "dispatcher_show", request=request, code=request.code, status=request.status.value,
+            urgency=request.urgency.value, need=request.need, address=full_address(request),
+            phone=display(neighbour.phone_number),
+            volunteer=dispatch.volunteer_label(request.claimed_by) if request.claimed_by else "-",
+        )
+
+    def assign(self, request: HelpRequest, who: str) -> None:
+        from hotline.people import find_volunteer
+
+        talk = self.talk
+        volunteer = find_volunteer(talk.session, talk.group, who) if who else None
+        if volunteer is None:
+            return talk.reply("dispatcher_unknown_volunteer", assignee=who or "?")
+        if request.status == RequestStatus.CLAIMED and request.claimed_by_id != volunteer.id:
+            # Reassigning: take it back from the current claimant first.
+            previous = talk.session.get_one(Volunteer, request.claimed_by_id)
+            dispatch.release(talk.hotline, talk.work, talk.group, request, previous)
+            say(talk.hotline, talk.work, talk.group, previous.contact, "volunteer_cancelled",
+                request=request, dedupe=f"reassigned:{request.id}:{previous.id}:{talk.message.id}", code=request.code)
+        if dispatch.claim(talk.hotline, talk.work, talk.group, request, volunteer, self.actor()):
+            return talk.reply("dispatcher_assigned", code=request.code, assignee=dispatch.volunteer_label(volunteer))
+        talk.reply("dispatcher_show", request=request, code=request.code, status=request.status.value,
+                   urgency=request.urgency.value, need=request.need, address="-", phone="-",
+                   volunteer=dispatch.volunteer_label(request.claimed_by) if request.claimed_by else "-")
+
+    def close(self, request: HelpRequest) -> None:
+        talk = self.talk
+        dispatch.close(talk.hotline, talk.work, talk.group, request, self.actor(), action="closed")
+        talk.reply("dispatcher_closed", code=request.code)

@@ -1,0 +1,141 @@
+"""One process's hotline: settings, database, Redis, queues, clock, templates and SMS channel.
+
+Web views, jobs and CLI commands receive this object instead of reaching for globals. RQ jobs
+run in a work horse that has no request context, so the worker installs the object once at
+start-up and `current()` hands it to each job.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from redis import Redis
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from hotline.channels import SmsChannel
+from hotline.channels.twilio import TwilioChannel, twilio_client
+from hotline.clock import Clock, SystemClock
+from hotline.db import make_engine, make_session_factory
+from hotline.queues import Queues
+from hotline.settings import Settings
+from hotline.sms.templates import TemplateBook, default_template_root
+
+if TYPE_CHECKING:
+    from hotline.triage import Triager
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Work:
+    """A database transaction plus what to do once it has committed (enqueue, never before)."""
+
+    session: Session
+    _after_commit: list[Callable[[], object]] = field(default_factory=list)
+
+    def after_commit(self, action: Callable[[], object]) -> None:
+        self._after_commit.append(action)
+
+
+@dataclass
+class Hotline:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    redis: Redis
+    clock: Clock
+    channel: SmsChannel
+    templates: TemplateBook
+
+    @cached_property
+    def queues(self) -> Queues:
+        return Queues(self.redis)
+
+    _triagers: dict[tuple[object, ...], Triager] = field(default_factory=dict)
+
+    def triager_for(self, zones: list[dict[str, object]], default_language: str) -> Triager:
+        """A triager for a group's zones; built once per process, compiling is the slow part."""
+        from hotline.triage import Triager, Zone
+
+        key = (repr(zones), default_language)
+        if key not in self._triagers:
+            extra = [self.settings.lexicon_dir] if self.settings.lexicon_dir else []
+            self._triagers[key] = Triager(
+                zones=[
+                    Zone(str(z["name"]), tuple(str(a) for a in z.get("aliases", []) or []))  # type: ignore[attr-defined]
+                    for z in zones
+                ],
+                extra_lexicon_dirs=extra,
+                default_language=default_language,
+            )
+        return self._triagers[key]
+
+    @contextmanager
+    def work(self) -> Iterator[Work]:
+        """Run a unit of work: commit, then run its after-commit actions (e.g. enqueue jobs)."""
+        with self.sessions() as session:
+            work = Work(session)
+            with session.begin():
+                yield work
+        for action in work._after_commit:
+            action()
+
+    def status_callback_url(self, outbound_id: int) -> str | None:
+        if not self.settings.public_url:
+            return None
+        return f"{self.settings.public_url}/twilio/status?m={outbound_id}"
+
+
+def build(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    redis: Redis | None = None,
+    channel: SmsChannel | None = None,
+    engine: Engine | None = None,
+) -> Hotline:
+    engine = engine or make_engine(settings.database_url)
+    if redis is None:
+        settings.require("REDIS_URL")
+        redis = Redis.from_url(settings.redis_url or "")
+    if channel is None:
+        settings.require("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
+        channel = TwilioChannel(
+            twilio_client(
+                settings.twilio_account_sid or "",
+                settings.twilio_auth_token or "",
+                settings.twilio_api_url,
+            )
+        )
+    return Hotline(
+        settings=settings,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        redis=redis,
+        clock=clock or SystemClock(),
+        channel=channel,
+        templates=TemplateBook(settings.templates_dir or default_template_root()),
+    )
+
+
+_current: Hotline | None = None
+
+
+def install(hotline: Hotline | None) -> None:
+    """Make `hotline` the one that jobs in this process use (None uninstalls)."""
+    global _current  # noqa: PLW0603  # the one process-wide handle RQ jobs can reach
+    _current = hotline
+
+
+def current() -> Hotline:
+    """The installed hotline, or one built from the environment (e.g. under a plain `rq worker`)."""
+    if _current is None:
+        install(build(Settings.from_env()))
+    assert _current is not None
+    return _current
