@@ -193,7 +193,8 @@ def parse_command(body: str) -> Command | None:
             return Command(verb, arg=rest[0].folded.lower(), word=word)
         return None
     if takes is Takes.TEXT:
-        text = _rest(body, tokens[size - 1])
+        # At least one word must follow: "NEED!" alone asks for nothing.
+        text = _rest(body, tokens[size - 1]) if rest else None
         return Command(verb, arg=text, word=word) if text else None
     # CODE_TEXT
     if len(rest) >= 2 and _CODE.fullmatch(rest[0].folded):

@@ -131,8 +131,10 @@ def clip(text: str, max_chars: int) -> str:
     if max_chars <= 3:
         return flat[:max_chars]
     room = max_chars - 3
-    head = flat[: room + 1]
-    cut = head.rfind(" ")
-    # Only back up to a space if that keeps most of the text; a long single word is cut hard.
-    head = head[:cut] if cut >= room // 2 else flat[:room]
+    head = flat[:room]
+    if head[-1].isalnum() and flat[room].isalnum():
+        # Mid-word: back up to a space if that keeps most of the text; a long word is cut hard.
+        cut = head.rfind(" ")
+        if cut >= room // 2:
+            head = head[:cut]
     return head.rstrip(" ,;:.-") + "..."
