@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import socket
 import time
 from collections.abc import Callable
 from email.utils import format_datetime
@@ -27,8 +28,9 @@ API_PREFIX = f"/{API_VERSION}/Accounts/"
 # Longest outage another process may ask for over HTTP; it cannot lift a refusal itself.
 MAX_REFUSE_SECONDS = 300.0
 
-# Called with how long to stop listening; only the server can close its own socket.
-RefuseHook = Callable[[float], None]
+# Called with how long to stop listening and the asking connection, which must be spared;
+# only the server can close its own socket.
+RefuseHook = Callable[[float, socket.socket | None], None]
 
 _TWILIO_DIRECTION = {
     "outbound-api": "outbound-api",
@@ -267,11 +269,9 @@ def _add_controls(app: Flask, state: SimState, refuse: RefuseHook | None) -> Non
                 return jsonify(
                     {"error": f"refuse needs seconds, more than 0 and at most {MAX_REFUSE_SECONDS}"}
                 ), 400
-            response = jsonify({"ok": True, "mode": mode, "seconds": seconds})
-            outage = seconds
-            # After the answer has gone out, or the caller would see its own connection drop.
-            response.call_on_close(lambda: refuse(outage))
-            return response
+            # Before answering, so that once the caller has its answer connections are refused.
+            refuse(seconds, request.environ.get("werkzeug.socket"))
+            return jsonify({"ok": True, "mode": mode, "seconds": seconds})
         try:
             state.set_fault(mode, count)
         except ValueError as exc:

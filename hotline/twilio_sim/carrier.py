@@ -54,6 +54,8 @@ class RequestsPoster:
     def __init__(self, timeout: float = 10) -> None:
         self.timeout = timeout
         self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
 
     def __call__(
         self, url: str, params: Mapping[str, str], headers: Mapping[str, str]
@@ -62,6 +64,8 @@ class RequestsPoster:
         if session is None:
             # Sessions are not safe to share between threads, and callbacks run on several.
             session = self._local.session = requests.Session()
+            with self._sessions_lock:
+                self._sessions.append(session)
         try:
             response = session.post(
                 url, data=dict(params), headers=dict(headers), timeout=self.timeout
@@ -71,6 +75,14 @@ class RequestsPoster:
         return HttpAnswer(
             response.status_code, response.text, response.headers.get("Content-Type", "")
         )
+
+    def close(self) -> None:
+        """Close every thread's session, so no pooled socket outlives the sim."""
+        with self._sessions_lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
+        self._local = threading.local()
 
 
 @dataclass(frozen=True)
@@ -136,7 +148,11 @@ class Carrier:
 
     def __init__(self, state: SimState, poster: Poster | None = None, max_workers: int = 8) -> None:
         self.state = state
-        self.poster: Poster = poster or RequestsPoster()
+        # Only a poster the carrier made is the carrier's to close.
+        self._own_poster: RequestsPoster | None = None
+        if poster is None:
+            poster = self._own_poster = RequestsPoster()
+        self.poster: Poster = poster
         self._max_workers = max_workers
         self._executor: ThreadPoolExecutor | None = None
         self._executor_lock = threading.Lock()
@@ -309,8 +325,11 @@ class Carrier:
         }
 
     def close(self) -> None:
-        """Stop posting callbacks; those not yet started are dropped (and counted finished)."""
+        """Stop posting callbacks: drop those not started, finish those under way."""
         with self._executor_lock:
             executor, self._executor = self._executor, None
         if executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
+            # Waiting is bounded by the poster's timeout, and leaves no thread using a session.
+            executor.shutdown(wait=True, cancel_futures=True)
+        if self._own_poster is not None:
+            self._own_poster.close()

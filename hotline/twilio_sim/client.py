@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from urllib.parse import urlsplit, urlunsplit
 
-from requests.adapters import HTTPAdapter
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
@@ -22,9 +20,6 @@ class BaseUrlHttpClient(TwilioHttpClient):  # type: ignore[misc]  # twilio ships
         self.scheme = target.scheme
         self.netloc = target.netloc
         self.base_path = target.path.rstrip("/")
-        # The library sizes only its https pool; a sim on plain http needs the same room, or
-        # busy senders discard connections and reconnect for every message.
-        self.session.mount("http://", HTTPAdapter(pool_maxsize=min(32, (os.cpu_count() or 1) + 4)))
 
     def rewrite(self, url: str) -> str:
         parts = urlsplit(url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import socket
 import threading
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 
 class _Connections:
-    """The sockets the server has open, so a refusal can cut kept-alive connections too."""
+    """The sockets the server has open, so a refusal also cuts requests already under way."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -42,9 +43,9 @@ class _Connections:
         with self._lock:
             self._open.discard(sock)
 
-    def cut_all(self) -> None:
+    def cut_all(self, spare: socket.socket | None = None) -> None:
         with self._lock:
-            sockets = list(self._open)
+            sockets = [sock for sock in self._open if sock is not spare]
         for sock in sockets:
             # A socket may already be closed by its handler; that is as good as cut.
             with contextlib.suppress(OSError):
@@ -155,21 +156,22 @@ class SimServer:
         # With port 0 the OS picks one; keep it so a refusal can reopen the very same port.
         self.port = server.server_port
         thread = threading.Thread(
-            target=server.serve_forever,
+            # A short poll keeps stop() and a refusal quick; shutdown waits for one poll.
+            target=functools.partial(server.serve_forever, poll_interval=0.05),
             name=f"twilio-sim-{self.port}",
             daemon=True,
         )
         thread.start()
         self._server, self._thread = server, thread
 
-    def _close_listener(self) -> None:
+    def _close_listener(self, spare: socket.socket | None = None) -> None:
         server, thread = self._server, self._thread
         self._server = self._thread = None
         if server is None:
             return
         server.shutdown()
         server.server_close()
-        self._connections.cut_all()
+        self._connections.cut_all(spare)
         if thread is not None:
             thread.join()
 
@@ -183,7 +185,9 @@ class SimServer:
     def slow_seconds(self, seconds: float) -> None:
         self.state.slow_seconds = seconds
 
-    def set_fault(self, mode: str | None, count: int | None = None) -> None:
+    def set_fault(
+        self, mode: str | None, count: int | None = None, *, _spare: socket.socket | None = None
+    ) -> None:
         """Make the REST API fail: error_500, error_503, slow, refuse; None puts it right.
 
         count limits how many REST requests the fault applies to. A refused connection
@@ -200,14 +204,17 @@ class SimServer:
             was_refusing = self.state.fault() == "refuse"
             self.state.set_fault(mode, count)
             if mode == "refuse" and not was_refusing:
-                self._close_listener()
+                self._close_listener(_spare)
             elif mode != "refuse" and was_refusing:
                 self._listen()
 
-    def _refuse_for(self, seconds: float) -> None:
-        """Refuse connections for a while; for other processes, who cannot lift it themselves."""
+    def _refuse_for(self, seconds: float, asking: socket.socket | None) -> None:
+        """Refuse connections for a while; for other processes, who cannot lift it themselves.
+
+        The asking connection is spared so that its answer still goes out.
+        """
         with self._lifecycle:
-            self.set_fault("refuse")
+            self.set_fault("refuse", _spare=asking)
             timer = threading.Timer(seconds, self._end_timed_refusal)
             timer.daemon = True
             self._restore_timer = timer
