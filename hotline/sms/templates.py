@@ -40,11 +40,11 @@ PLACEHOLDER_LIMITS: dict[str, int] = {
 }
 
 
-class MissingPlaceholder(KeyError):
+class MissingPlaceholder(KeyError):  # noqa: N818 - the name is the public API
     """A placeholder in the template had no value."""
 
 
-class UnknownTemplate(LookupError):
+class UnknownTemplate(LookupError):  # noqa: N818 - the name is the public API
     """No template with this key exists in the language asked for, the fallback, or English."""
 
 
@@ -76,7 +76,7 @@ def _placeholders(text: str, source: Path) -> frozenset[str]:
 
 
 def _candidates(language: str | None) -> Iterable[str]:
-    """"es-MX" -> "es-mx", "es"."""
+    """Tags to try for one language: "es-MX" gives "es-mx", then "es"."""
     if not language:
         return
     tag = language.strip().lower().replace("_", "-")

@@ -105,7 +105,7 @@ COMMAND_ROWS: list[Row] = [
     ("wii", Verb.YES, None, None, "WII"),
     ("wy", Verb.YES, None, None, "WY"),
     ("YES ٤٨٢١", Verb.YES, "4821", None, "YES"),  # Arabic-Indic digits
-    ("YES ４８２１", Verb.YES, "4821", None, "YES"),  # full-width digits
+    ("YES ４８２１", Verb.YES, "4821", None, "YES"),  # noqa: RUF001 - full-width digits on purpose
     # NO
     ("NO", Verb.NO, None, None, "NO"),
     ("no.", Verb.NO, None, None, "NO"),
@@ -231,9 +231,7 @@ COMMAND_ROWS: list[Row] = [
 
 
 @pytest.mark.parametrize(("body", "verb", "code", "arg", "word"), COMMAND_ROWS)
-def test_parse_command(
-    body: str, verb: Verb, code: str | None, arg: str | None, word: str
-) -> None:
+def test_parse_command(body: str, verb: Verb, code: str | None, arg: str | None, word: str) -> None:
     assert parse_command(body) == Command(verb, code, arg, word)
     assert compliance_keyword(body) is None
 
