@@ -53,6 +53,7 @@ def say(
     group: Group,
     contact: Contact,
     template: str,
+    /,
     *,
     request: HelpRequest | None = None,
     priority: int = Priority.REPLY,

@@ -85,7 +85,7 @@ class Conversation:
     def session(self):  # type: ignore[no-untyped-def]  # Session; kept short for readability
         return self.work.session
 
-    def reply(self, template: str, *, priority: int = Priority.REPLY, request: HelpRequest | None = None, **values: object) -> None:
+    def reply(self, template: str, /, *, priority: int = Priority.REPLY, request: HelpRequest | None = None, **values: object) -> None:
         say(
             self.hotline, self.work, self.group, self.contact, template,
             request=request, priority=priority,

@@ -137,7 +137,21 @@ def urgency_rank(urgency: Urgency) -> int:
 
 _PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
 _UNIT = re.compile(r"(?i)\b(?:apt|apartment|unit|suite|ste|no|num|#)\.?\s*\w*\d\w*")
-_HOUSE_NUMBER = re.compile(r"(?<![\w#])\d+[a-zA-Z]?(?:[-/]\d+)?(?=[\s,]+[^\W\d])")
+# Street words in the languages we serve; a number before one (within a few words) is a house.
+_STREET_WORDS = (
+    "st|street|str|ave|avenue|av|rd|road|blvd|boulevard|ln|lane|dr|drive|way|ct|court|pl|place"
+    "|ter|terrace|pkwy|hwy|highway|sq|square|rue|ri|calle|avenida|carrera|camino|chemin|route|impasse"
+)
+_HOUSE_NUMBER = re.compile(
+    rf"(?i)(?<![\w#])\d+[a-z]?(?:[-/]\d+)?(?=,?\s+(?:[^\W\d]+\.?\s+){{0,3}}(?:{_STREET_WORDS})\b)"
+)
+# Where the number follows the street name ("Calle Ocho 1542", "Rue Capois 12").
+_NUMBER_AFTER_STREET = re.compile(
+    r"(?i)\b((?:calle|rue|ri|avenida|av|carrera|chemin)\s+(?:[^\W\d]+\s+){0,3}?[^\W\d]+),?\s+\d+[a-z]?\b"
+)
+# "at 40 Broadway": a number right before a capitalised name is most likely a house number;
+# dropping a number that was not one costs little, leaking an address costs a lot.
+_NUMBER_BEFORE_NAME = re.compile(r"(?<![\w#])\d{1,5}[a-zA-Z]?(?=,?\s+[A-Z][a-z])")
 _SPACES = re.compile(r"\s{2,}")
 
 
@@ -151,6 +165,8 @@ def without_numbers(text: str, keep: tuple[str, ...] = ()) -> str:
     text = _PHONE.sub("", text)
     text = _UNIT.sub("", text)
     text = _HOUSE_NUMBER.sub(house, text)
+    text = _NUMBER_AFTER_STREET.sub(r"\1", text)
+    text = _NUMBER_BEFORE_NAME.sub(house, text)
     return _SPACES.sub(" ", text).strip(" ,;.-")
 
 

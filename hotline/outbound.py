@@ -44,6 +44,7 @@ def queue_sms(
     group: Group,
     contact: Contact,
     template: str,
+    /,
     *,
     priority: int = Priority.REPLY,
     request_id: int | None = None,

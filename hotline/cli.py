@@ -1,0 +1,333 @@
+"""The `hotline` command: run the hotline, its workers and migrations; manage groups and people."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.db import make_engine, make_session_factory
+from hotline.groups import GroupError, add_group, ensure_default_group, parse_zone
+from hotline.models import Contact, Dispatcher, Group, Volunteer
+from hotline.people import PeopleError, add_dispatcher, add_volunteer, group_by_name
+from hotline.phones import InvalidNumber, normalise
+from hotline.settings import MissingSetting, Settings
+
+
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@contextmanager
+def database() -> Iterator[Session]:
+    """A session for one command; everything it wrote commits together or not at all."""
+    s = settings()
+    s.instance_path.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(s.database_url)
+    try:
+        with make_session_factory(engine).begin() as session:
+            ensure_default_group(session, s)
+            yield session
+    except (PeopleError, GroupError, InvalidNumber, MissingSetting) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        engine.dispose()
+
+
+@click.group()
+def main() -> None:
+    """A disaster-relief SMS and voice hotline for mutual-aid groups."""
+
+
+# --- processes ----------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, help="the hotline's web port")
+@click.option("--sim-port", default=5001, show_default=True, help="the phone simulator's port")
+@click.option("--demo/--no-demo", default=True, help="add demo volunteers to a new database")
+def run(host: str, port: int, sim_port: int, demo: bool) -> None:
+    """Run the whole hotline on this machine: web, worker, Redis and a phone simulator."""
+    from hotline.embedded import run_embedded
+
+    try:
+        run_embedded(settings(), host=host, port=port, sim_port=sim_port, demo=demo)
+    except MissingSetting as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="stop when the queues are empty")
+def worker(burst: bool) -> None:
+    """Run an RQ worker (with the scheduler) on the hotline's queues."""
+    from hotline.working import run_worker
+
+    try:
+        run_worker(settings(), burst=burst)
+    except MissingSetting as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.group()
+def db() -> None:
+    """The database schema."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Create or migrate the tables (run on every release)."""
+    from hotline.migrate import upgrade
+
+    s = settings()
+    s.instance_path.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(s.database_url)
+    upgrade(engine, revision)
+    with make_session_factory(engine).begin() as session:
+        ensure_default_group(session, s)
+    engine.dispose()
+    click.echo(f"database at {revision}")
+
+
+# --- groups -------------------------------------------------------------------------------
+
+
+@main.group()
+def group() -> None:
+    """Mutual-aid groups sharing this deployment."""
+
+
+@group.command("add")
+@click.argument("name")
+@click.option("--number", required=True, help="the group's hotline number")
+@click.option("--region", default="US", show_default=True, help="ISO country for local numbers")
+@click.option("--language", default="en", show_default=True, help="default language")
+@click.option("--emergency", default="911", show_default=True, help="local emergency number")
+@click.option("--zone", "zones", multiple=True, help='ZIP code or "Area name: alias, alias"')
+def group_add(
+    name: str, number: str, region: str, language: str, emergency: str, zones: tuple[str, ...]
+) -> None:
+    """Add a group with its hotline number."""
+    with database() as session:
+        added = add_group(
+            session, name, number, region=region, language=language, emergency=emergency,
+            zones=[parse_zone(z) for z in zones],
+        )
+        click.echo(f"group {added.name} on {added.hotline_number}")
+
+
+@group.command("list")
+def group_list() -> None:
+    """List the groups."""
+    with database() as session:
+        for g in session.scalars(select(Group).order_by(Group.name)):
+            zones = ", ".join(z["name"] for z in g.zones) or "-"
+            click.echo(f"{g.name}\t{g.hotline_number}\t{g.default_language}\tzones: {zones}")
+
+
+# --- volunteers ---------------------------------------------------------------------------
+
+group_option = click.option("--group", "group_name", help="the group (needed when there are several)")
+
+
+@main.group()
+def volunteer() -> None:
+    """Volunteers who are offered requests by SMS."""
+
+
+@volunteer.command("add")
+@click.argument("number")
+@click.option("--name", required=True)
+@click.option("--zone", "zones", multiple=True, help="a zone they cover (repeatable)")
+@click.option("--skill", "skills", multiple=True, help="e.g. medical, driver (repeatable)")
+@click.option("--language", "languages", multiple=True, help="e.g. en, es (repeatable)")
+@click.option("--on-call/--off-call", default=False, help="offer them requests now")
+@group_option
+def volunteer_add(
+    number: str, name: str, zones: tuple[str, ...], skills: tuple[str, ...],
+    languages: tuple[str, ...], on_call: bool, group_name: str | None,
+) -> None:
+    """Add or update a volunteer (numbers in any local or international format)."""
+    with database() as session:
+        g = group_by_name(session, group_name)
+        v = add_volunteer(session, g, number, name=name, zones=zones, skills=skills,
+                          languages=languages, on_call=on_call)
+        click.echo(f"volunteer {name} {v.contact.phone_number} {'on call' if on_call else 'off call'}")
+
+
+@volunteer.command("list")
+@group_option
+def volunteer_list(group_name: str | None) -> None:
+    """List active volunteers."""
+    with database() as session:
+        g = group_by_name(session, group_name)
+        rows = session.execute(
+            select(Volunteer, Contact).join(Contact, Volunteer.contact_id == Contact.id)
+            .where(Volunteer.group_id == g.id, Volunteer.active.is_(True)).order_by(Contact.name)
+        ).all()
+        for v, c in rows:
+            click.echo("\t".join([
+                c.name or "-", c.phone_number, "on call" if v.on_call else "off call",
+                "zones: " + (",".join(v.zones) or "-"), "skills: " + (",".join(v.skills) or "-"),
+                "languages: " + (",".join(v.languages) or "-"),
+            ]))
+        if not rows:
+            click.echo("no volunteers yet")
+
+
+@volunteer.command("remove")
+@click.argument("number")
+@group_option
+def volunteer_remove(number: str, group_name: str | None) -> None:
+    """Remove a volunteer: they get no more offers and learn nothing more."""
+    with database() as session:
+        g = group_by_name(session, group_name)
+        e164 = _number(number, g)
+        v = session.scalar(
+            select(Volunteer).join(Contact, Volunteer.contact_id == Contact.id)
+            .where(Volunteer.group_id == g.id, Contact.phone_number == e164, Volunteer.active.is_(True))
+        )
+        if v is None:
+            raise click.ClickException(f"no volunteer with number {number}")
+        v.active, v.on_call = False, False
+        click.echo(f"removed volunteer {v.contact.name or e164}")
+
+
+@volunteer.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@group_option
+def volunteer_import(path: Path, group_name: str | None) -> None:
+    """Import volunteers from CSV: number,name,zones,skills,languages,on_call.
+
+    Several zones, skills or languages go in one cell separated by ';'. All rows are checked
+    first: one bad row and nothing is written.
+    """
+    with database() as session:
+        g = group_by_name(session, group_name)
+        with path.open(newline="", encoding="utf-8-sig") as file:
+            rows = list(csv.DictReader(file))
+        for line, row in enumerate(rows, start=2):
+            try:
+                add_volunteer(
+                    session, g, row.get("number", ""), name=(row.get("name") or "").strip() or None,
+                    zones=_cell(row, "zones"), skills=_cell(row, "skills"),
+                    languages=_cell(row, "languages"),
+                    on_call=(row.get("on_call") or "").strip().lower() in {"1", "yes", "y", "true", "on"},
+                )
+            except PeopleError as exc:
+                raise click.ClickException(f"{path.name} line {line}: {exc}; nothing imported") from None
+        click.echo(f"imported {len(rows)} volunteers into {g.name}")
+
+
+def _cell(row: dict[str, Any], name: str) -> list[str]:
+    return [part.strip() for part in (row.get(name) or "").split(";") if part.strip()]
+
+
+def _number(raw: str, g: Group) -> str:
+    try:
+        return normalise(raw, g.region)
+    except InvalidNumber as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+# --- dispatchers --------------------------------------------------------------------------
+
+
+@main.group()
+def dispatcher() -> None:
+    """Dispatchers who run the queue on the web or by SMS."""
+
+
+@dispatcher.command("add")
+@click.argument("number")
+@click.option("--name", required=True)
+@group_option
+def dispatcher_add(number: str, name: str, group_name: str | None) -> None:
+    """Add a dispatcher (they can text Q, SHOW, ASSIGN and CLOSE)."""
+    with database() as session:
+        g = group_by_name(session, group_name)
+        d = add_dispatcher(session, g, number, name=name)
+        click.echo(f"dispatcher {name} {d.contact.phone_number}")
+
+
+@dispatcher.command("list")
+@group_option
+def dispatcher_list(group_name: str | None) -> None:
+    with database() as session:
+        g = group_by_name(session, group_name)
+        rows = session.execute(
+            select(Dispatcher, Contact).join(Contact, Dispatcher.contact_id == Contact.id)
+            .where(Dispatcher.group_id == g.id, Dispatcher.active.is_(True))
+        ).all()
+        for d, c in rows:
+            click.echo(f"{c.name}\t{c.phone_number}\t{'on duty' if d.on_duty else 'off duty'}")
+        if not rows:
+            click.echo("no dispatchers yet")
+
+
+@dispatcher.command("remove")
+@click.argument("number")
+@group_option
+def dispatcher_remove(number: str, group_name: str | None) -> None:
+    with database() as session:
+        g = group_by_name(session, group_name)
+        e164 = _number(number, g)
+        d = session.scalar(
+            select(Dispatcher).join(Contact, Dispatcher.contact_id == Contact.id)
+            .where(Dispatcher.group_id == g.id, Contact.phone_number == e164, Dispatcher.active.is_(True))
+        )
+        if d is None:
+            raise click.ClickException(f"no dispatcher with number {number}")
+        d.active = False
+        click.echo(f"removed dispatcher {d.contact.name or e164}")
+
+
+# --- triage -------------------------------------------------------------------------------
+
+
+@main.command()
+@group_option
+@click.option("--zones/--no-zones", default=True, help="use the group's zones when a database exists")
+def triage(group_name: str | None, zones: bool) -> None:
+    """Triage JSON lines {"id", "text"} from stdin; write one JSON result line each."""
+    from hotline.triage import Triager, Zone
+    from hotline.triage.jsonl import annotate
+
+    s = settings()
+    group_zones: list[Zone] = []
+    language = s.default_language
+    if zones and _database_exists(s):
+        engine = make_engine(s.database_url)
+        try:
+            with make_session_factory(engine)() as session:
+                g = group_by_name(session, group_name)
+                group_zones = [Zone(z["name"], tuple(z.get("aliases", []))) for z in g.zones]
+                language = g.default_language
+        except PeopleError:
+            pass
+        finally:
+            engine.dispose()
+    extra = [s.lexicon_dir] if s.lexicon_dir else []
+    triager = Triager(zones=group_zones, extra_lexicon_dirs=extra, default_language=language)
+    annotate(sys.stdin, sys.stdout, triager)
+
+
+def _database_exists(s: Settings) -> bool:
+    if s.database_url.startswith("sqlite:///"):
+        return Path(s.database_url.removeprefix("sqlite:///")).exists()
+    return True
+
+
+__all__ = ["json", "main"]
+
+if __name__ == "__main__":
+    main()

