@@ -1,0 +1,128 @@
+"""Outbound SMS: a row first, then the real twilio client; statuses, retries, permanent errors."""
+
+from __future__ import annotations
+
+import pytest
+from rq import Queue
+from rq.registry import ScheduledJobRegistry
+from sqlalchemy import select
+
+from hotline.models import Contact, Group, OutboundMessage, OutboundStatus
+from hotline.outbound import queue_sms
+from hotline.people import contact_for
+from hotline.queues import OUTBOUND
+from hotline.services import Hotline
+from hotline.twilio_sim.server import SimServer
+from story import Story, run_jobs
+
+PHONE = "+16175550111"
+
+
+def queue_help(h: Hotline, group: Group, number: str = PHONE) -> int:
+    with h.work() as work:
+        g = work.session.get_one(Group, group.id)
+        contact = contact_for(work.session, g, number)
+        message = queue_sms(h, work, g, contact, "help", group=g.name)
+        assert message is not None
+        return message.id
+
+
+def outbound(h: Hotline, message_id: int) -> OutboundMessage:
+    with h.sessions() as session:
+        return session.get_one(OutboundMessage, message_id)
+
+
+def test_sent_through_the_twilio_client_and_moved_by_callbacks(hotline: Hotline, sim: SimServer, group: Group) -> None:
+    message_id = queue_help(hotline, group)
+    assert outbound(hotline, message_id).status == OutboundStatus.QUEUED
+    run_jobs(hotline)
+    sim.wait_for_callbacks(10)
+    row = outbound(hotline, message_id)
+    [sent] = sim.messages_to(PHONE)
+    assert row.provider_sid == sent.sid
+    assert row.status == OutboundStatus.DELIVERED
+    assert sent.body == row.body and "Somerville" in sent.body
+    assert sent.status_callback == f"{hotline.settings.public_url}/twilio/status?m={message_id}"
+
+
+def test_undelivered_callback_is_recorded(hotline: Hotline, sim: SimServer, group: Group) -> None:
+    sim.set_undeliverable(PHONE)
+    message_id = queue_help(hotline, group)
+    run_jobs(hotline)
+    sim.wait_for_callbacks(10)
+    row = outbound(hotline, message_id)
+    assert row.status == OutboundStatus.UNDELIVERED and row.error_code == 30003
+
+
+@pytest.mark.parametrize(
+    ("setup", "code"),
+    [
+        (lambda sim: sim.add_landline(PHONE), 21614),
+        (lambda sim: sim.text_hotline(PHONE, sim.hotline_number, "STOP"), 21610),
+    ],
+)
+def test_permanent_errors_are_recorded_and_never_retried(hotline: Hotline, sim: SimServer, group: Group, setup, code: int) -> None:
+    setup(sim)
+    # Read the STOP (if any) only at the carrier, not by the hotline, to reach Twilio's refusal.
+    hotline.redis.flushdb()
+    message_id = queue_help(hotline, group)
+    run_jobs(hotline)
+    row = outbound(hotline, message_id)
+    assert row.status == OutboundStatus.FAILED and row.error_code == code
+    for name in OUTBOUND:
+        assert ScheduledJobRegistry(queue=Queue(name, connection=hotline.redis), connection=hotline.redis).count == 0
+    if code == 21610:
+        with hotline.sessions() as session:
+            assert session.scalar(select(Contact.opted_out).where(Contact.phone_number == PHONE))
+
+
+def test_invalid_number_is_a_permanent_error(hotline: Hotline, sim: SimServer, group: Group) -> None:
+    message_id = queue_help(hotline, group, number="+1555")
+    run_jobs(hotline)
+    row = outbound(hotline, message_id)
+    assert row.status == OutboundStatus.FAILED and row.error_code == 21211
+
+
+@pytest.mark.parametrize("fault", ["error_500", "error_503", "refuse"])
+def test_server_errors_and_network_failures_retry_with_growing_intervals(
+    hotline: Hotline, sim: SimServer, group: Group, fault: str
+) -> None:
+    sim.set_fault(fault)
+    message_id = queue_help(hotline, group)
+    run_jobs(hotline)
+    row = outbound(hotline, message_id)
+    assert row.status == OutboundStatus.QUEUED and row.attempts == 1
+    queue = Queue(OUTBOUND[3], connection=hotline.redis)
+    registry = ScheduledJobRegistry(queue=queue, connection=hotline.redis)
+    [job_id] = registry.get_job_ids()
+    job = queue.fetch_job(job_id)
+    assert job is not None and job.retries_left == 5 and job.retry_intervals[:3] == [5, 15, 45]
+    # The link comes back: the retry sends it exactly once.
+    sim.set_fault(None)
+    registry.remove(job_id)
+    queue._enqueue_job(job)  # noqa: SLF001  # what rq's scheduler does when the retry is due
+    run_jobs(hotline)
+    assert outbound(hotline, message_id).status in (OutboundStatus.SENT, OutboundStatus.DELIVERED)
+    assert len(sim.messages_to(PHONE)) == 1
+
+
+def test_sending_twice_sends_once(hotline: Hotline, sim: SimServer, group: Group) -> None:
+    from hotline.outbound import send_outbound
+
+    message_id = queue_help(hotline, group)
+    send_outbound(hotline, message_id)
+    send_outbound(hotline, message_id)
+    run_jobs(hotline)
+    assert len(sim.messages_to(PHONE)) == 1
+
+
+def test_nothing_is_ever_sent_to_an_opted_out_number(story: Story, hotline: Hotline, group: Group) -> None:
+    story.text(PHONE, "STOP")
+    story.text(PHONE, "we need water at 12 Elm St 02145")
+    message_id = queue_help(hotline, group)
+    run_jobs(hotline)
+    assert story.inbox(PHONE) == []
+    assert outbound(hotline, message_id).status == OutboundStatus.BLOCKED
+    with hotline.sessions() as session:
+        contact = session.scalars(select(Contact).where(Contact.phone_number == PHONE)).one()
+        assert contact.opted_out and contact.opt_out_type == "STOP"
