@@ -49,8 +49,11 @@ class Triager:
                     self._numbers.setdefault(keys[0], number)
             for word in lexicon.stopwords:
                 self._stopwords.update(phrase_keys(word))
-        # "m", "n", "k" glued to a word in Creole SMS ("mbezwen" = "m bezwen").
-        self._single_letters = {word for word in self._stopwords if len(word) == 1}
+        # "m", "n", "k" glued to a word in Creole SMS ("mbezwen" = "m bezwen"); vowels are
+        # left alone, or "address" would read as "a dress".
+        self._single_letters = {
+            word for word in self._stopwords if len(word) == 1 and word not in "aeiouy"
+        }
         self._split_cache: dict[str, tuple[str, ...]] = {}
 
     def triage(self, text: str, *, language_hint: str | None = None) -> TriageResult:

@@ -1,0 +1,196 @@
+"""Measure triage on real disaster SMS: per-label precision/recall/F1, macro-F1 and speed.
+
+Run: python benchmarks/triage.py [--data PATH] [--write-readme README.md]
+Messages with an even id are the tuning half; odd ids are held out and are the figures that count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from hotline.triage import Triager
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO / ".." / "shared" / "data" / "triage" / "dev.jsonl"
+LABELS: tuple[str, ...] = (
+    "rescue",
+    "medical",
+    "water",
+    "food",
+    "shelter",
+    "clothing",
+    "missing_person",
+    "safety",
+    "transport",
+    "money",
+    "power",
+    "death",
+    "request",
+)
+FIELDS = ("text", "original")
+START, END = "<!-- bench:triage:start -->", "<!-- bench:triage:end -->"
+LIFE = {"rescue", "medical"}
+
+
+@dataclass(frozen=True)
+class Score:
+    precision: float
+    recall: float
+    f1: float
+
+
+@dataclass(frozen=True)
+class Report:
+    per_label: dict[str, Score]
+    macro_f1: float
+    life: Score  # rescue + medical together
+
+
+def score(true_positive: int, predicted: int, actual: int) -> Score:
+    precision = true_positive / predicted if predicted else 0.0
+    recall = true_positive / actual if actual else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Score(precision, recall, f1)
+
+
+def gold_labels(row: dict[str, object]) -> set[str]:
+    categories = row.get("categories")
+    labels = {str(c) for c in categories} if isinstance(categories, list) else set()
+    if row.get("request") == 1:
+        labels.add("request")
+    return labels
+
+
+def evaluate(rows: Sequence[dict[str, object]], field: str, triager: Triager) -> Report:
+    hits = dict.fromkeys(LABELS, 0)
+    predicted = dict.fromkeys(LABELS, 0)
+    actual = dict.fromkeys(LABELS, 0)
+    life_hits = life_predicted = life_actual = 0
+    for row in rows:
+        result = triager.triage(str(row.get(field) or ""))
+        guess = set(result.categories)
+        if result.kind == "request":
+            guess.add("request")
+        gold = gold_labels(row)
+        for label in LABELS:
+            predicted[label] += label in guess
+            actual[label] += label in gold
+            hits[label] += label in guess and label in gold
+        life_guess, life_gold = bool(guess & LIFE), bool(gold & LIFE)
+        life_predicted += life_guess
+        life_actual += life_gold
+        life_hits += life_guess and life_gold
+    per_label = {label: score(hits[label], predicted[label], actual[label]) for label in LABELS}
+    macro = sum(s.f1 for s in per_label.values()) / len(LABELS)
+    return Report(per_label, macro, score(life_hits, life_predicted, life_actual))
+
+
+def speed(texts: Sequence[str], triager: Triager) -> float:
+    """Texts per second on one core, over every text once."""
+    started = time.perf_counter()
+    for text in texts:
+        triager.triage(text)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def load(path: Path) -> list[dict[str, object]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def split(rows: Iterable[dict[str, object]]) -> tuple[list[dict[str, object]], ...]:
+    """Deterministic halves: even ids tune the lexicons, odd ids are held out."""
+    tuning, held_out = [], []
+    for row in rows:
+        row_id = row.get("id")
+        (tuning if isinstance(row_id, int) and row_id % 2 == 0 else held_out).append(row)
+    return tuning, held_out
+
+
+def readme_table(results: dict[tuple[str, str], Report], rate: float, counts: dict[str, int]) -> str:
+    header = (
+        f"| label | held-out `text` | held-out `original` | tuning `text` | tuning `original` |\n"
+        f"|---|---|---|---|---|\n"
+    )
+    lines = []
+    for label in LABELS:
+        cells = [f"{results[(half, field)].per_label[label].f1:.2f}" for half, field in ORDER]
+        lines.append(f"| {label} F1 | " + " | ".join(cells) + " |")
+    cells = [f"**{results[key].macro_f1:.3f}**" for key in ORDER]
+    lines.append("| **macro-F1 (13 labels)** | " + " | ".join(cells) + " |")
+    for name, attribute in (("precision", "precision"), ("recall", "recall")):
+        cells = [f"{getattr(results[key].life, attribute):.2f}" for key in ORDER]
+        lines.append(f"| rescue + medical {name} | " + " | ".join(cells) + " |")
+    note = (
+        f"\nHeld-out: {counts['held-out']} messages with odd ids (the figures that count); "
+        f"tuning: {counts['tuning']} with even ids. Speed: {rate:,.0f} texts/s on one core.\n"
+    )
+    return header + "\n".join(lines) + "\n" + note
+
+
+ORDER = (("held-out", "text"), ("held-out", "original"), ("tuning", "text"), ("tuning", "original"))
+
+
+def write_readme(path: Path, table: str) -> bool:
+    content = path.read_text(encoding="utf-8")
+    start, end = content.find(START), content.find(END)
+    if start < 0 or end < start:
+        print(f"note: {path} has no {START} ... {END} markers; left unchanged")
+        return False
+    updated = content[: start + len(START)] + "\n" + table + content[end:]
+    path.write_text(updated, encoding="utf-8")
+    print(f"wrote the triage figures into {path}")
+    return True
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--write-readme", type=Path, metavar="PATH")
+    args = parser.parse_args(argv)
+    if not args.data.is_file():
+        message = f"triage benchmark data not found at {args.data.resolve()}"
+        if os.environ.get("CI"):
+            print(f"error: {message}", file=sys.stderr)
+            return 1
+        print(f"skipped: {message}")
+        return 0
+    rows = load(args.data)
+    tuning, held_out = split(rows)
+    triager = Triager()
+    results = {
+        (half, field): evaluate(part, field, triager)
+        for half, part in (("held-out", held_out), ("tuning", tuning))
+        for field in FIELDS
+    }
+    texts = [str(row.get(field) or "") for row in rows for field in FIELDS]
+    rate = speed(texts, triager)
+    print(f"{'label':<16}" + "".join(f"{half[:4]}:{field:<9} P    R    F1   " for half, field in ORDER))
+    for label in LABELS:
+        cells = "".join(
+            f"{s.precision:5.2f}{s.recall:5.2f}{s.f1:5.2f}  " + " " * 10
+            for s in (results[key].per_label[label] for key in ORDER)
+        )
+        print(f"{label:<16}{cells}")
+    for key in ORDER:
+        report = results[key]
+        print(
+            f"{key[0]:>8} {key[1]:<8} macro-F1 {report.macro_f1:.3f}   rescue+medical "
+            f"P {report.life.precision:.2f} R {report.life.recall:.2f}"
+        )
+    print(f"speed: {rate:,.0f} texts/s on one core ({len(texts)} texts)")
+    if args.write_readme:
+        counts = {"held-out": len(held_out), "tuning": len(tuning)}
+        write_readme(args.write_readme, readme_table(results, rate, counts))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
