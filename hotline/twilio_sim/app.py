@@ -6,8 +6,8 @@ import hmac
 import socket
 import time
 from collections.abc import Callable
+from datetime import datetime
 from email.utils import format_datetime
-from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
@@ -39,7 +39,7 @@ _TWILIO_DIRECTION = {
 }
 
 
-def twilio_date(message_time: Any) -> str:
+def twilio_date(message_time: datetime) -> str:
     """RFC 2822 with a numeric zone, as Twilio writes dates ("Mon, 01 Jan 2024 00:00:00 +0000")."""
     return format_datetime(message_time)
 

@@ -185,9 +185,7 @@ class SimServer:
     def slow_seconds(self, seconds: float) -> None:
         self.state.slow_seconds = seconds
 
-    def set_fault(
-        self, mode: str | None, count: int | None = None, *, _spare: socket.socket | None = None
-    ) -> None:
+    def set_fault(self, mode: str | None, count: int | None = None) -> None:
         """Make the REST API fail: error_500, error_503, slow, refuse; None puts it right.
 
         count limits how many REST requests the fault applies to. A refused connection
@@ -197,6 +195,11 @@ class SimServer:
             raise ValueError(f"unknown fault mode {mode!r}")
         if mode == "refuse" and count is not None:
             raise ValueError("refuse cannot be counted; lift it with set_fault(None)")
+        self._apply_fault(mode, count, spare=None)
+
+    def _apply_fault(
+        self, mode: str | None, count: int | None, spare: socket.socket | None
+    ) -> None:
         with self._lifecycle:
             if not self._started:
                 raise RuntimeError("start the sim before setting faults")
@@ -204,7 +207,7 @@ class SimServer:
             was_refusing = self.state.fault() == "refuse"
             self.state.set_fault(mode, count)
             if mode == "refuse" and not was_refusing:
-                self._close_listener(_spare)
+                self._close_listener(spare)
             elif mode != "refuse" and was_refusing:
                 self._listen()
 
@@ -214,7 +217,7 @@ class SimServer:
         The asking connection is spared so that its answer still goes out.
         """
         with self._lifecycle:
-            self.set_fault("refuse", _spare=asking)
+            self._apply_fault("refuse", None, spare=asking)
             timer = threading.Timer(seconds, self._end_timed_refusal)
             timer.daemon = True
             self._restore_timer = timer
@@ -315,7 +318,8 @@ class SimServer:
 
     def reset(self) -> None:
         """Forget messages, opt-outs and undeliverable phones, and lift any fault."""
-        self.set_fault(None) if self._started else self.state.set_fault(None)
+        if self._started:
+            self.set_fault(None)  # reopens the port if it was refusing
         self.state.reset()
 
     def __repr__(self) -> str:
