@@ -120,7 +120,8 @@ class Conversation:
         if command is not None and command.verb == Verb.OFFER:
             return self.aid_offer(command.arg or "")
         if command is not None and command.verb == Verb.NEED:
-            return self.need(command.arg or "")
+            # "Necesito agua en ..." is all of it the need, the keyword included.
+            return self.need(body)
         if command is not None and command.verb == Verb.STATUS:
             return self.status()
         if command is not None and command.verb == Verb.CANCEL:

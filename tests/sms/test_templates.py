@@ -68,6 +68,7 @@ KEYS: dict[str, frozenset[str]] = {
         "dispatcher_unknown_volunteer": "assignee",
         "dispatcher_menu": "",
         "dispatcher_optout": "code",
+        "volunteer_cancelled": "code",
     }.items()
 }
 TWO_SEGMENTS = {"claim_details", "call_back_details", "dispatcher_queue", "dispatcher_show"}
@@ -77,7 +78,7 @@ FIELD_KEYS = sorted(key for key in KEYS if not key.startswith("dispatcher_"))
 # Real-looking values, each exactly as long as its placeholder allows.
 LONGEST: dict[str, str] = {
     "group": "Eastside Mutual Aid Crew",
-    "code": "482193",
+    "code": "48219375",
     "need": "drinking water, insulin that needs a fridge, formula for two",
     "area": "Ri Lamartinyè ak Avni Kristòf, Pòtoprens",
     "address": "Ri Kapwa Lamò 14, Impasse Saint-Joseph prolongée, Delmas 33, kay ble a bò legliz",
