@@ -78,7 +78,7 @@ FIELD_KEYS = sorted(key for key in KEYS if not key.startswith("dispatcher_"))
 # Real-looking values, each exactly as long as its placeholder allows.
 LONGEST: dict[str, str] = {
     "group": "Eastside Mutual Aid Crew",
-    "code": "48219375",
+    "code": "482193",
     "need": "drinking water, insulin that needs a fridge, formula for two",
     "area": "Ri Lamartinyè ak Avni Kristòf, Pòtoprens",
     "address": "Ri Kapwa Lamò 14, Impasse Saint-Joseph prolongée, Delmas 33, kay ble a bò legliz",
