@@ -54,6 +54,10 @@ class Triager:
         self._single_letters = {
             word for word in self._stopwords if len(word) == 1 and word not in "aeiouy"
         }
+        self._own_words = {
+            code: {key for word in lexicon.stopwords for key in phrase_keys(word)}
+            for code, lexicon in lexicons.items()
+        }
         self._split_cache: dict[str, tuple[str, ...]] = {}
 
     def triage(self, text: str, *, language_hint: str | None = None) -> TriageResult:
@@ -61,7 +65,8 @@ class Triager:
         language = self._guesser.guess([token.key for token in raw], language_hint)
         tokens = self._expand(raw, language)
         keys = [token.key for token in tokens]
-        matches = _prefer(self._matcher.find(keys), language)
+        own_words = self._own_words.get(language, set())
+        matches = _prefer(self._matcher.find(keys), keys, language, own_words)
         matches = _drop_negated(matches, tokens)
         tags = [match.tag for match in matches]
 
@@ -139,9 +144,13 @@ def _abbreviations(lexicon: Lexicon) -> dict[str, tuple[str, ...]]:
     return expanded
 
 
-def _prefer(matches: list[Match], language: str) -> list[Match]:
+def _prefer(
+    matches: list[Match], keys: Sequence[str], language: str, own_words: set[str]
+) -> list[Match]:
     """Drop a match inside a longer phrase ("water" in "water broke") and, where two
-    languages read the same words differently ("pain"), keep the text's language."""
+    languages read the same words differently ("pain"), keep the text's language. A stop
+    word of the text's language never counts as another language's phrase (French "il"
+    is not English "ill")."""
     spans: dict[tuple[int, int], set[str]] = {}
     for match in matches:
         if not match.gapped:
@@ -159,7 +168,10 @@ def _prefer(matches: list[Match], language: str) -> list[Match]:
         ):
             continue
         languages = spans.get(span, set())
-        if language in languages and match.tag.language not in (language, "*"):
+        foreign = match.tag.language not in (language, "*")
+        if foreign and language in languages:
+            continue
+        if foreign and span[1] - span[0] == 1 and keys[span[0]] in own_words:
             continue
         kept.append(match)
     return kept

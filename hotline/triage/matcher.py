@@ -52,15 +52,14 @@ def compile_phrase(phrase: str, tag: Tag) -> Pattern:
     return Pattern(tuple(parts), tag)
 
 
-def _word_matches(word: Word, key: str) -> bool:
-    text, is_prefix = word
-    return key.startswith(text) if is_prefix else key == text
-
-
 def _part_matches(part: Part, keys: Sequence[str], at: int) -> bool:
     if at + len(part) > len(keys):
         return False
-    return all(_word_matches(word, keys[at + offset]) for offset, word in enumerate(part))
+    for offset, (text, is_prefix) in enumerate(part):
+        key = keys[at + offset]
+        if not (key.startswith(text) if is_prefix else key == text):
+            return False
+    return True
 
 
 class PhraseMatcher:
@@ -109,7 +108,8 @@ class PhraseMatcher:
         for start, key in enumerate(keys):
             for pattern in self._candidates(key):
                 first = pattern.parts[0]
-                if not _part_matches(first, keys, start):
+                # The index already checked the first word; most phrases are one word long.
+                if len(first) > 1 and not _part_matches(first[1:], keys, start + 1):
                     continue
                 end = start + len(first)
                 for part in pattern.parts[1:]:
