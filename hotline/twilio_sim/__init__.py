@@ -1,8 +1,7 @@
 """The project's own Twilio-compatible server ("the sim") and its phone simulator page."""
 
 from hotline.twilio_sim.carrier import InboundResult
-from hotline.twilio_sim.client import twilio_client
 from hotline.twilio_sim.server import SimServer
 from hotline.twilio_sim.state import PhonePreset, SimMessage
 
-__all__ = ["InboundResult", "PhonePreset", "SimMessage", "SimServer", "twilio_client"]
+__all__ = ["InboundResult", "PhonePreset", "SimMessage", "SimServer"]

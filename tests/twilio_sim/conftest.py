@@ -12,7 +12,7 @@ from twilio.rest import Client
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from hotline.twilio_sim.client import twilio_client
+from hotline.channels.twilio import twilio_client
 from hotline.twilio_sim.server import SimServer
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
@@ -105,6 +105,6 @@ def sim(receiver: WebhookReceiver) -> Iterator[SimServer]:
 
 @pytest.fixture
 def client(sim: SimServer) -> Iterator[Client]:
-    twilio = twilio_client(sim.url, ACCOUNT_SID, AUTH_TOKEN)
+    twilio = twilio_client(ACCOUNT_SID, AUTH_TOKEN, sim.url)
     yield twilio
     twilio.http_client.session.close()

@@ -12,7 +12,7 @@ import pytest
 import requests
 from twilio.base.exceptions import TwilioRestException
 
-from hotline.twilio_sim.client import twilio_client
+from hotline.channels.twilio import twilio_client
 
 SID = "AC" + "3" * 32
 
@@ -51,7 +51,7 @@ def test_standalone_sim_serves_until_terminated() -> None:
         assert match, line
         url = match.group(1)
 
-        client = twilio_client(url, SID, "token")
+        client = twilio_client(SID, "token", url)
         try:
             assert client.messages.create(to="+12025550101", from_="+12025550100", body="Hi").sid
             with pytest.raises(TwilioRestException) as caught:

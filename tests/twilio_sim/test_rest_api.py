@@ -11,7 +11,7 @@ import requests
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from hotline.twilio_sim.client import twilio_client
+from hotline.channels.twilio import twilio_client
 from hotline.twilio_sim.server import SimServer
 
 NEIGHBOUR = "+12025550101"
@@ -121,7 +121,7 @@ def test_missing_from_is_21603(client: Client) -> None:
 
 
 def test_wrong_auth_token_is_401_20003(sim: SimServer) -> None:
-    wrong = twilio_client(sim.url, sim.state.account_sid, "not-the-token")
+    wrong = twilio_client(sim.state.account_sid, "not-the-token", sim.url)
     try:
         with pytest.raises(TwilioRestException) as caught:
             wrong.messages.create(to=NEIGHBOUR, from_=sim.hotline_number, body="Hi")
@@ -171,7 +171,7 @@ def test_error_fault_without_count_lasts_until_lifted(client: Client, sim: SimSe
 
 def test_slow_fault_delays_the_answer_past_a_client_timeout(sim: SimServer) -> None:
     sim.slow_seconds = 0.5
-    impatient = twilio_client(sim.url, sim.state.account_sid, sim.state.auth_token, timeout=0.1)
+    impatient = twilio_client(sim.state.account_sid, sim.state.auth_token, sim.url, timeout=0.1)
     sim.set_fault("slow", count=1)
     try:
         with pytest.raises(requests.Timeout):
