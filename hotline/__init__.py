@@ -1,4 +1,4 @@
-"""A disaster-relief SMS and voice hotline for mutual-aid groups. `create_app` builds the web app."""
+"""A disaster-relief SMS and voice hotline for mutual-aid groups; `create_app` builds the app."""
 
 from __future__ import annotations
 

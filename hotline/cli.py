@@ -119,7 +119,12 @@ def group_add(
     """Add a group with its hotline number."""
     with database() as session:
         added = add_group(
-            session, name, number, region=region, language=language, emergency=emergency,
+            session,
+            name,
+            number,
+            region=region,
+            language=language,
+            emergency=emergency,
             zones=[parse_zone(z) for z in zones],
         )
         click.echo(f"group {added.name} on {added.hotline_number}")
@@ -136,7 +141,9 @@ def group_list() -> None:
 
 # --- volunteers ---------------------------------------------------------------------------
 
-group_option = click.option("--group", "group_name", help="the group (needed when there are several)")
+group_option = click.option(
+    "--group", "group_name", help="the group (needed when there are several)"
+)
 
 
 @main.group()
@@ -153,15 +160,30 @@ def volunteer() -> None:
 @click.option("--on-call/--off-call", default=False, help="offer them requests now")
 @group_option
 def volunteer_add(
-    number: str, name: str, zones: tuple[str, ...], skills: tuple[str, ...],
-    languages: tuple[str, ...], on_call: bool, group_name: str | None,
+    number: str,
+    name: str,
+    zones: tuple[str, ...],
+    skills: tuple[str, ...],
+    languages: tuple[str, ...],
+    on_call: bool,
+    group_name: str | None,
 ) -> None:
     """Add or update a volunteer (numbers in any local or international format)."""
     with database() as session:
         g = group_by_name(session, group_name)
-        v = add_volunteer(session, g, number, name=name, zones=zones, skills=skills,
-                          languages=languages, on_call=on_call)
-        click.echo(f"volunteer {name} {v.contact.phone_number} {'on call' if on_call else 'off call'}")
+        v = add_volunteer(
+            session,
+            g,
+            number,
+            name=name,
+            zones=zones,
+            skills=skills,
+            languages=languages,
+            on_call=on_call,
+        )
+        click.echo(
+            f"volunteer {name} {v.contact.phone_number} {'on call' if on_call else 'off call'}"
+        )
 
 
 @volunteer.command("list")
@@ -171,15 +193,24 @@ def volunteer_list(group_name: str | None) -> None:
     with database() as session:
         g = group_by_name(session, group_name)
         rows = session.execute(
-            select(Volunteer, Contact).join(Contact, Volunteer.contact_id == Contact.id)
-            .where(Volunteer.group_id == g.id, Volunteer.active.is_(True)).order_by(Contact.name)
+            select(Volunteer, Contact)
+            .join(Contact, Volunteer.contact_id == Contact.id)
+            .where(Volunteer.group_id == g.id, Volunteer.active.is_(True))
+            .order_by(Contact.name)
         ).all()
         for v, c in rows:
-            click.echo("\t".join([
-                c.name or "-", c.phone_number, "on call" if v.on_call else "off call",
-                "zones: " + (",".join(v.zones) or "-"), "skills: " + (",".join(v.skills) or "-"),
-                "languages: " + (",".join(v.languages) or "-"),
-            ]))
+            click.echo(
+                "\t".join(
+                    [
+                        c.name or "-",
+                        c.phone_number,
+                        "on call" if v.on_call else "off call",
+                        "zones: " + (",".join(v.zones) or "-"),
+                        "skills: " + (",".join(v.skills) or "-"),
+                        "languages: " + (",".join(v.languages) or "-"),
+                    ]
+                )
+            )
         if not rows:
             click.echo("no volunteers yet")
 
@@ -193,8 +224,11 @@ def volunteer_remove(number: str, group_name: str | None) -> None:
         g = group_by_name(session, group_name)
         e164 = _number(number, g)
         v = session.scalar(
-            select(Volunteer).join(Contact, Volunteer.contact_id == Contact.id)
-            .where(Volunteer.group_id == g.id, Contact.phone_number == e164, Volunteer.active.is_(True))
+            select(Volunteer)
+            .join(Contact, Volunteer.contact_id == Contact.id)
+            .where(
+                Volunteer.group_id == g.id, Contact.phone_number == e164, Volunteer.active.is_(True)
+            )
         )
         if v is None:
             raise click.ClickException(f"no volunteer with number {number}")
@@ -218,13 +252,20 @@ def volunteer_import(path: Path, group_name: str | None) -> None:
         for line, row in enumerate(rows, start=2):
             try:
                 add_volunteer(
-                    session, g, row.get("number", ""), name=(row.get("name") or "").strip() or None,
-                    zones=_cell(row, "zones"), skills=_cell(row, "skills"),
+                    session,
+                    g,
+                    row.get("number", ""),
+                    name=(row.get("name") or "").strip() or None,
+                    zones=_cell(row, "zones"),
+                    skills=_cell(row, "skills"),
                     languages=_cell(row, "languages"),
-                    on_call=(row.get("on_call") or "").strip().lower() in {"1", "yes", "y", "true", "on"},
+                    on_call=(row.get("on_call") or "").strip().lower()
+                    in {"1", "yes", "y", "true", "on"},
                 )
             except PeopleError as exc:
-                raise click.ClickException(f"{path.name} line {line}: {exc}; nothing imported") from None
+                raise click.ClickException(
+                    f"{path.name} line {line}: {exc}; nothing imported"
+                ) from None
         click.echo(f"imported {len(rows)} volunteers into {g.name}")
 
 
@@ -265,7 +306,8 @@ def dispatcher_list(group_name: str | None) -> None:
     with database() as session:
         g = group_by_name(session, group_name)
         rows = session.execute(
-            select(Dispatcher, Contact).join(Contact, Dispatcher.contact_id == Contact.id)
+            select(Dispatcher, Contact)
+            .join(Contact, Dispatcher.contact_id == Contact.id)
             .where(Dispatcher.group_id == g.id, Dispatcher.active.is_(True))
         ).all()
         for d, c in rows:
@@ -282,8 +324,13 @@ def dispatcher_remove(number: str, group_name: str | None) -> None:
         g = group_by_name(session, group_name)
         e164 = _number(number, g)
         d = session.scalar(
-            select(Dispatcher).join(Contact, Dispatcher.contact_id == Contact.id)
-            .where(Dispatcher.group_id == g.id, Contact.phone_number == e164, Dispatcher.active.is_(True))
+            select(Dispatcher)
+            .join(Contact, Dispatcher.contact_id == Contact.id)
+            .where(
+                Dispatcher.group_id == g.id,
+                Contact.phone_number == e164,
+                Dispatcher.active.is_(True),
+            )
         )
         if d is None:
             raise click.ClickException(f"no dispatcher with number {number}")
@@ -296,7 +343,9 @@ def dispatcher_remove(number: str, group_name: str | None) -> None:
 
 @main.command()
 @group_option
-@click.option("--zones/--no-zones", default=True, help="use the group's zones when a database exists")
+@click.option(
+    "--zones/--no-zones", default=True, help="use the group's zones when a database exists"
+)
 def triage(group_name: str | None, zones: bool) -> None:
     """Triage JSON lines {"id", "text"} from stdin; write one JSON result line each."""
     from hotline.triage import Triager, Zone

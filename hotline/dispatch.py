@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from hotline.db import changed
 from hotline.models import (
     ACTIVE_STATUSES,
     UNCLAIMED_STATUSES,
@@ -122,10 +123,17 @@ def _send_wave(hotline: Hotline, work: Work, request: HelpRequest, wave: int) ->
     if not chosen:
         escalate(hotline, work, group, request, reason="no volunteers left to ask")
         return
-    volunteers = {v.id: v for v in session.scalars(select(Volunteer).where(Volunteer.id.in_([c.volunteer_id for c in chosen])))}
+    volunteers = {
+        v.id: v
+        for v in session.scalars(
+            select(Volunteer).where(Volunteer.id.in_([c.volunteer_id for c in chosen]))
+        )
+    }
     for candidate in chosen:
         volunteer = volunteers[candidate.volunteer_id]
-        session.add(Offer(request_id=request.id, volunteer_id=volunteer.id, wave=wave, offered_at=now))
+        session.add(
+            Offer(request_id=request.id, volunteer_id=volunteer.id, wave=wave, offered_at=now)
+        )
         volunteer.last_offered_at = now
         say(
             hotline,
@@ -144,7 +152,12 @@ def _send_wave(hotline: Hotline, work: Work, request: HelpRequest, wave: int) ->
     request.status = RequestStatus.OFFERING
     request.next_wave_at = now + timeout
     record_event(
-        session, request, SYSTEM, "offered", now, wave=wave,
+        session,
+        request,
+        SYSTEM,
+        "offered",
+        now,
+        wave=wave,
         volunteers=[volunteer_label(volunteers[c.volunteer_id]) for c in chosen],
     )
     due, rid = request.next_wave_at, request.id
@@ -189,21 +202,34 @@ def _candidates(session: Session, group: Group, request: HelpRequest) -> list[Ca
     ]
 
 
-def escalate(hotline: Hotline, work: Work, group: Group, request: HelpRequest, *, reason: str) -> None:
+def escalate(
+    hotline: Hotline, work: Work, group: Group, request: HelpRequest, *, reason: str
+) -> None:
     """Nobody is left to ask: mark the request escalated and text the dispatchers on duty."""
     now = hotline.clock.now()
-    if request.status in (RequestStatus.OPEN, RequestStatus.OFFERING, RequestStatus.NEEDS_INFO, RequestStatus.NEW):
+    if request.status in (
+        RequestStatus.OPEN,
+        RequestStatus.OFFERING,
+        RequestStatus.NEEDS_INFO,
+        RequestStatus.NEW,
+    ):
         request.status = RequestStatus.ESCALATED
     request.escalated_at = request.escalated_at or now
     request.next_wave_at = None
     record_event(work.session, request, SYSTEM, "escalated", now, reason=reason)
     for dispatcher in on_duty_dispatchers(work.session, group):
         say(
-            hotline, work, group, dispatcher.contact, "dispatcher_escalated",
+            hotline,
+            work,
+            group,
+            dispatcher.contact,
+            "dispatcher_escalated",
             request=request,
             priority=Priority.EMERGENCY if request.urgency == Urgency.EMERGENCY else Priority.CLAIM,
             dedupe=f"escalated:{request.id}:{request.wave}:{dispatcher.id}",
-            code=request.code, need=offer_need(request), area=rough_area(request),
+            code=request.code,
+            need=offer_need(request),
+            area=rough_area(request),
             urgency=request.urgency.value,
         )
 
@@ -211,10 +237,17 @@ def escalate(hotline: Hotline, work: Work, group: Group, request: HelpRequest, *
 def alert_emergency(hotline: Hotline, work: Work, group: Group, request: HelpRequest) -> None:
     for dispatcher in on_duty_dispatchers(work.session, group):
         say(
-            hotline, work, group, dispatcher.contact, "dispatcher_emergency",
-            request=request, priority=Priority.EMERGENCY,
+            hotline,
+            work,
+            group,
+            dispatcher.contact,
+            "dispatcher_emergency",
+            request=request,
+            priority=Priority.EMERGENCY,
             dedupe=f"emergency:{request.id}:{dispatcher.id}",
-            code=request.code, need=offer_need(request), area=rough_area(request),
+            code=request.code,
+            need=offer_need(request),
+            area=rough_area(request),
             emergency=group.emergency_number,
         )
 
@@ -249,7 +282,10 @@ def claims_of(session: Session, volunteer: Volunteer) -> list[HelpRequest]:
     return list(
         session.scalars(
             select(HelpRequest)
-            .where(HelpRequest.claimed_by_id == volunteer.id, HelpRequest.status == RequestStatus.CLAIMED)
+            .where(
+                HelpRequest.claimed_by_id == volunteer.id,
+                HelpRequest.status == RequestStatus.CLAIMED,
+            )
             .order_by(HelpRequest.claimed_at)
         )
     )
@@ -259,19 +295,33 @@ def claims_of(session: Session, volunteer: Volunteer) -> list[HelpRequest]:
 
 
 def claim(
-    hotline: Hotline, work: Work, group: Group, request: HelpRequest, volunteer: Volunteer, actor: Actor
+    hotline: Hotline,
+    work: Work,
+    group: Group,
+    request: HelpRequest,
+    volunteer: Volunteer,
+    actor: Actor,
 ) -> bool:
     """Give `request` to `volunteer` if nobody has it yet. True for the one winner."""
     session, now = work.session, hotline.clock.now()
-    won = session.execute(
-        update(HelpRequest)
-        .where(HelpRequest.id == request.id, HelpRequest.status.in_(UNCLAIMED_STATUSES))
-        .values(
-            status=RequestStatus.CLAIMED, claimed_by_id=volunteer.id, claimed_at=now,
-            next_wave_at=None, stale_prompted_at=None, stale_alerted_at=None, updated_at=now,
+    won = (
+        changed(
+            session,
+            update(HelpRequest)
+            .where(HelpRequest.id == request.id, HelpRequest.status.in_(UNCLAIMED_STATUSES))
+            .values(
+                status=RequestStatus.CLAIMED,
+                claimed_by_id=volunteer.id,
+                claimed_at=now,
+                next_wave_at=None,
+                stale_prompted_at=None,
+                stale_alerted_at=None,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False),
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
+        == 1
+    )
     session.refresh(request)
     if not won:
         return False
@@ -290,9 +340,16 @@ def claim(
     neighbour = session.get_one(Contact, request.contact_id)
     send_details(hotline, work, group, request, volunteer, neighbour)
     say(
-        hotline, work, group, neighbour, "neighbour_claimed", request=request,
-        priority=Priority.CLAIM, dedupe=f"claimed:{request.id}:{volunteer.id}:{now.timestamp()}",
-        code=request.code, volunteer=first_name(volunteer.contact),
+        hotline,
+        work,
+        group,
+        neighbour,
+        "neighbour_claimed",
+        request=request,
+        priority=Priority.CLAIM,
+        dedupe=f"claimed:{request.id}:{volunteer.id}:{now.timestamp()}",
+        code=request.code,
+        volunteer=first_name(volunteer.contact),
     )
     due = now + timedelta(minutes=float(group.setting("stale_claim_minutes")))
     rid = request.id
@@ -301,18 +358,33 @@ def claim(
 
 
 def send_details(
-    hotline: Hotline, work: Work, group: Group, request: HelpRequest, volunteer: Volunteer, neighbour: Contact
+    hotline: Hotline,
+    work: Work,
+    group: Group,
+    request: HelpRequest,
+    volunteer: Volunteer,
+    neighbour: Contact,
 ) -> None:
     """What the winner, and only the winner, learns: who, where, what, in which language."""
     template = "call_back_details" if request.callback_by == "call" else "claim_details"
+    claimed_at = request.claimed_at.timestamp() if request.claimed_at else 0
     need = request.need
     if request.recording_url:
         need = f"{need} Recording: {request.recording_url}"
     say(
-        hotline, work, group, volunteer.contact, template, request=request, priority=Priority.CLAIM,
-        dedupe=f"details:{request.id}:{volunteer.id}:{request.claimed_at and request.claimed_at.timestamp()}",
-        code=request.code, name=neighbour.name or "Neighbour", phone=display(neighbour.phone_number),
-        address=full_address(request), need=need,
+        hotline,
+        work,
+        group,
+        volunteer.contact,
+        template,
+        request=request,
+        priority=Priority.CLAIM,
+        dedupe=f"details:{request.id}:{volunteer.id}:{claimed_at}",
+        code=request.code,
+        name=neighbour.name or "Neighbour",
+        phone=display(neighbour.phone_number),
+        address=full_address(request),
+        need=need,
         language=LANGUAGE_NAMES.get(request.language, request.language),
     )
 
@@ -324,11 +396,19 @@ def decline(hotline: Hotline, work: Work, offer: Offer) -> None:
     request = session.get_one(HelpRequest, offer.request_id)
     volunteer = session.get_one(Volunteer, offer.volunteer_id)
     volunteer.last_answer_at = now
-    record_event(session, request, Actor("volunteer", volunteer.id, volunteer_label(volunteer)), "declined", now)
+    record_event(
+        session,
+        request,
+        Actor("volunteer", volunteer.id, volunteer_label(volunteer)),
+        "declined",
+        now,
+    )
     session.flush()
     waiting = session.scalar(
         select(func.count()).where(
-            Offer.request_id == request.id, Offer.wave == request.wave, Offer.status == OfferStatus.OFFERED
+            Offer.request_id == request.id,
+            Offer.wave == request.wave,
+            Offer.status == OfferStatus.OFFERED,
         )
     )
     if request.status == RequestStatus.OFFERING and not waiting:
@@ -345,53 +425,89 @@ def advance_wave_now(hotline: Hotline, request_id: int, wave: int) -> None:
         _send_wave(hotline, work, request, wave + 1)
 
 
-def finish(hotline: Hotline, work: Work, group: Group, request: HelpRequest, volunteer: Volunteer) -> bool:
+def finish(
+    hotline: Hotline, work: Work, group: Group, request: HelpRequest, volunteer: Volunteer
+) -> bool:
     """DONE: only the volunteer holding the claim can finish it."""
     session, now = work.session, hotline.clock.now()
-    done = session.execute(
-        update(HelpRequest)
-        .where(
-            HelpRequest.id == request.id,
-            HelpRequest.status == RequestStatus.CLAIMED,
-            HelpRequest.claimed_by_id == volunteer.id,
+    done = (
+        changed(
+            session,
+            update(HelpRequest)
+            .where(
+                HelpRequest.id == request.id,
+                HelpRequest.status == RequestStatus.CLAIMED,
+                HelpRequest.claimed_by_id == volunteer.id,
+            )
+            .values(status=RequestStatus.DONE, done_at=now, closed_at=now, updated_at=now)
+            .execution_options(synchronize_session=False),
         )
-        .values(status=RequestStatus.DONE, done_at=now, closed_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
+        == 1
+    )
     session.refresh(request)
     if not done:
         return False
     volunteer.last_answer_at = now
-    record_event(session, request, Actor("volunteer", volunteer.id, volunteer_label(volunteer)), "done", now)
+    record_event(
+        session, request, Actor("volunteer", volunteer.id, volunteer_label(volunteer)), "done", now
+    )
     neighbour = session.get_one(Contact, request.contact_id)
-    say(hotline, work, group, neighbour, "neighbour_done", request=request,
-        dedupe=f"done:{request.id}:{now.timestamp()}", code=request.code)
+    say(
+        hotline,
+        work,
+        group,
+        neighbour,
+        "neighbour_done",
+        request=request,
+        dedupe=f"done:{request.id}:{now.timestamp()}",
+        code=request.code,
+    )
     return True
 
 
-def release(hotline: Hotline, work: Work, group: Group, request: HelpRequest, volunteer: Volunteer) -> bool:
+def release(
+    hotline: Hotline, work: Work, group: Group, request: HelpRequest, volunteer: Volunteer
+) -> bool:
     """RELEASE: the volunteer gives the request back; it is offered again to others."""
     session, now = work.session, hotline.clock.now()
-    released = session.execute(
-        update(HelpRequest)
-        .where(
-            HelpRequest.id == request.id,
-            HelpRequest.status == RequestStatus.CLAIMED,
-            HelpRequest.claimed_by_id == volunteer.id,
+    released = (
+        changed(
+            session,
+            update(HelpRequest)
+            .where(
+                HelpRequest.id == request.id,
+                HelpRequest.status == RequestStatus.CLAIMED,
+                HelpRequest.claimed_by_id == volunteer.id,
+            )
+            .values(status=RequestStatus.OPEN, claimed_by_id=None, claimed_at=None, updated_at=now)
+            .execution_options(synchronize_session=False),
         )
-        .values(status=RequestStatus.OPEN, claimed_by_id=None, claimed_at=None, updated_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
+        == 1
+    )
     session.refresh(request)
     if not released:
         return False
     offer = offer_for(session, volunteer, request)
     if offer is not None:
         offer.status = OfferStatus.WITHDRAWN
-    record_event(session, request, Actor("volunteer", volunteer.id, volunteer_label(volunteer)), "released", now)
+    record_event(
+        session,
+        request,
+        Actor("volunteer", volunteer.id, volunteer_label(volunteer)),
+        "released",
+        now,
+    )
     neighbour = session.get_one(Contact, request.contact_id)
-    say(hotline, work, group, neighbour, "neighbour_released", request=request,
-        dedupe=f"released:{request.id}:{now.timestamp()}", code=request.code)
+    say(
+        hotline,
+        work,
+        group,
+        neighbour,
+        "neighbour_released",
+        request=request,
+        dedupe=f"released:{request.id}:{now.timestamp()}",
+        code=request.code,
+    )
     schedule_offers(hotline, work, request)
     return True
 
@@ -402,12 +518,18 @@ def close(
     """Cancel or close an active request; withdraw its offers and tell a claimant not to go."""
     session, now = work.session, hotline.clock.now()
     claimant_id = request.claimed_by_id if request.status == RequestStatus.CLAIMED else None
-    closed = session.execute(
-        update(HelpRequest)
-        .where(HelpRequest.id == request.id, HelpRequest.status.in_(ACTIVE_STATUSES))
-        .values(status=RequestStatus.CANCELLED, closed_at=now, next_wave_at=None, updated_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
+    closed = (
+        changed(
+            session,
+            update(HelpRequest)
+            .where(HelpRequest.id == request.id, HelpRequest.status.in_(ACTIVE_STATUSES))
+            .values(
+                status=RequestStatus.CANCELLED, closed_at=now, next_wave_at=None, updated_at=now
+            )
+            .execution_options(synchronize_session=False),
+        )
+        == 1
+    )
     session.refresh(request)
     if not closed:
         return False
@@ -420,8 +542,17 @@ def close(
     record_event(session, request, actor, action, now)
     if claimant_id is not None:
         claimant = session.get_one(Volunteer, claimant_id)
-        say(hotline, work, group, claimant.contact, "volunteer_cancelled", request=request,
-            priority=Priority.CLAIM, dedupe=f"cancelled:{request.id}:{claimant.id}", code=request.code)
+        say(
+            hotline,
+            work,
+            group,
+            claimant.contact,
+            "volunteer_cancelled",
+            request=request,
+            priority=Priority.CLAIM,
+            dedupe=f"cancelled:{request.id}:{claimant.id}",
+            code=request.code,
+        )
     return True
 
 
@@ -446,7 +577,11 @@ def check_claim(hotline: Hotline, request_id: int) -> None:
     with hotline.work() as work:
         session = work.session
         request = session.get(HelpRequest, request_id, with_for_update=True)
-        if request is None or request.status != RequestStatus.CLAIMED or request.claimed_by_id is None:
+        if (
+            request is None
+            or request.status != RequestStatus.CLAIMED
+            or request.claimed_by_id is None
+        ):
             return
         group = session.get_one(Group, request.group_id)
         volunteer = session.get_one(Volunteer, request.claimed_by_id)
@@ -460,8 +595,16 @@ def check_claim(hotline: Hotline, request_id: int) -> None:
                 return
             request.stale_prompted_at = now
             record_event(session, request, SYSTEM, "stale_prompted", now)
-            say(hotline, work, group, volunteer.contact, "stale_prompt", request=request,
-                dedupe=f"stale:{request.id}:{volunteer.id}:{request.claimed_at}", code=request.code)
+            say(
+                hotline,
+                work,
+                group,
+                volunteer.contact,
+                "stale_prompt",
+                request=request,
+                dedupe=f"stale:{request.id}:{volunteer.id}:{request.claimed_at}",
+                code=request.code,
+            )
             due = now + alert_after
             work.after_commit(lambda: hotline.queues.dispatch_at(due, "check_claim", rid))
             return
@@ -474,10 +617,19 @@ def check_claim(hotline: Hotline, request_id: int) -> None:
             record_event(session, request, SYSTEM, "stale_alerted", now)
             minutes = int((now - (request.claimed_at or now)).total_seconds() // 60)
             for dispatcher in on_duty_dispatchers(session, group):
-                say(hotline, work, group, dispatcher.contact, "dispatcher_stale", request=request,
+                say(
+                    hotline,
+                    work,
+                    group,
+                    dispatcher.contact,
+                    "dispatcher_stale",
+                    request=request,
                     priority=Priority.CLAIM,
                     dedupe=f"stale-alert:{request.id}:{dispatcher.id}:{request.claimed_at}",
-                    code=request.code, volunteer=volunteer_label(volunteer), minutes=str(minutes))
+                    code=request.code,
+                    volunteer=volunteer_label(volunteer),
+                    minutes=str(minutes),
+                )
 
 
 def location_timeout(hotline: Hotline, request_id: int) -> None:

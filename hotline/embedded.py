@@ -57,11 +57,30 @@ def _seed_demo(settings: Settings) -> None:
         group = ensure_default_group(session, settings)
         if group is None:
             return  # not a new database: keep whatever the operator set up
-        group.zones = [{"name": "02145", "aliases": ["Winter Hill"]}, {"name": "02143", "aliases": ["Union Square"]}]
-        add_volunteer(session, group, "+16175550101", name="Ana", zones=["02145"],
-                      skills=["medical"], languages=["es", "en"], on_call=True)
-        add_volunteer(session, group, "+16175550102", name="Ben", zones=["02143"],
-                      skills=["driver"], languages=["en"], on_call=True)
+        group.zones = [
+            {"name": "02145", "aliases": ["Winter Hill"]},
+            {"name": "02143", "aliases": ["Union Square"]},
+        ]
+        add_volunteer(
+            session,
+            group,
+            "+16175550101",
+            name="Ana",
+            zones=["02145"],
+            skills=["medical"],
+            languages=["es", "en"],
+            on_call=True,
+        )
+        add_volunteer(
+            session,
+            group,
+            "+16175550102",
+            name="Ben",
+            zones=["02143"],
+            skills=["driver"],
+            languages=["en"],
+            on_call=True,
+        )
         add_dispatcher(session, group, "+16175550199", name="Dee")
         assert isinstance(group, Group)
     engine.dispose()
@@ -86,8 +105,13 @@ def run_embedded(settings: Settings, *, host: str, port: int, sim_port: int, dem
     if not (settings.twilio_account_sid and settings.twilio_auth_token):
         sid, token = "AC" + secrets.token_hex(16), secrets.token_hex(16)
         settings = settings.with_overrides(twilio_account_sid=sid, twilio_auth_token=token)
-        sim = SimServer(sid, token, host=host, port=sim_port,
-                        presets=[PhonePreset(label, number) for label, number in DEMO_PHONES])
+        sim = SimServer(
+            sid,
+            token,
+            host=host,
+            port=sim_port,
+            presets=[PhonePreset(label, number) for label, number in DEMO_PHONES],
+        )
         sim.start()
     settings = embedded_settings(settings, port, sim.url if sim else None)
     if sim is not None:

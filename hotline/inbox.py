@@ -62,5 +62,7 @@ def record_inbound(
                     InboundMessage.provider == provider, InboundMessage.provider_sid == provider_sid
                 )
             ).one()
-            return Recorded(existing.id, existing.group_id, False, existing.processed_at is not None)
+            return Recorded(
+                existing.id, existing.group_id, False, existing.processed_at is not None
+            )
     return Recorded(inbound_id, row.group_id, True, False)

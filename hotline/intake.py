@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from hotline import dispatch
+from hotline.board import open_queue, queue_line
+from hotline.db import changed
 from hotline.dispatch import say
 from hotline.models import (
     AidOffer,
@@ -21,6 +24,7 @@ from hotline.models import (
     Group,
     HelpRequest,
     InboundMessage,
+    Offer,
     OfferStatus,
     Priority,
     RequestStatus,
@@ -32,14 +36,23 @@ from hotline.needs import (
     Actor,
     active_requests,
     by_code,
+    full_address,
     more_urgent,
     open_request,
     record_event,
 )
-from hotline.people import contact_for, dispatcher_of, first_name, volunteer_of
-from hotline.phones import mask
+from hotline.people import (
+    contact_for,
+    dispatcher_of,
+    find_volunteer,
+    first_name,
+    on_duty_dispatchers,
+    volunteer_of,
+)
+from hotline.phones import display, mask
 from hotline.services import Hotline, Work
 from hotline.sms.commands import Command, Verb, compliance_keyword, parse_command
+from hotline.triage import TriageResult
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +67,13 @@ def handle_inbound(hotline: Hotline, inbound_id: int) -> None:
     now = hotline.clock.now()
     with hotline.work() as work:
         session = work.session
-        first = session.execute(
+        first = changed(
+            session,
             update(InboundMessage)
             .where(InboundMessage.id == inbound_id, InboundMessage.processed_at.is_(None))
             .values(processed_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            .execution_options(synchronize_session=False),
+        )
         if not first:
             return
         message = session.get_one(InboundMessage, inbound_id)
@@ -82,14 +96,28 @@ class Conversation:
     message: InboundMessage
 
     @property
-    def session(self):  # type: ignore[no-untyped-def]  # Session; kept short for readability
+    def session(self) -> Session:
         return self.work.session
 
-    def reply(self, template: str, /, *, priority: int = Priority.REPLY, request: HelpRequest | None = None, **values: object) -> None:
+    def reply(
+        self,
+        template: str,
+        /,
+        *,
+        priority: int = Priority.REPLY,
+        request: HelpRequest | None = None,
+        **values: str,
+    ) -> None:
         say(
-            self.hotline, self.work, self.group, self.contact, template,
-            request=request, priority=priority,
-            dedupe=f"reply:{self.message.id}:{template}", **values,
+            self.hotline,
+            self.work,
+            self.group,
+            self.contact,
+            template,
+            request=request,
+            priority=priority,
+            dedupe=f"reply:{self.message.id}:{template}",
+            **values,
         )
 
     def outcome(self, text: str) -> None:
@@ -100,9 +128,8 @@ class Conversation:
     def handle(self) -> None:
         body = self.message.body or ""
         keyword = compliance_keyword(body)
-        if keyword is not None or self.message.opt_out_type:
-            if self.compliance(keyword):
-                return
+        if (keyword is not None or self.message.opt_out_type) and self.compliance(keyword):
+            return
         command = parse_command(body)
         volunteer = volunteer_of(self.session, self.contact)
         dispatcher = dispatcher_of(self.session, self.contact)
@@ -139,24 +166,44 @@ class Conversation:
     def compliance(self, keyword: Command | None) -> bool:
         now = self.hotline.clock.now()
         opt_out_type = (self.message.opt_out_type or "").upper()
-        verb = keyword.verb if keyword else {"STOP": Verb.STOP, "START": Verb.START, "HELP": Verb.HELP}.get(opt_out_type)
+        verb = (
+            keyword.verb
+            if keyword
+            else {"STOP": Verb.STOP, "START": Verb.START, "HELP": Verb.HELP}.get(opt_out_type)
+        )
         if verb == Verb.STOP:
             self.contact.opted_out, self.contact.opted_out_at = True, now
             self.contact.opt_out_type = opt_out_type or (keyword.word if keyword else "STOP")
             self.outcome("opted_out")
             self.session.execute(
-                update(Volunteer).where(Volunteer.contact_id == self.contact.id).values(on_call=False)
+                update(Volunteer)
+                .where(Volunteer.contact_id == self.contact.id)
+                .values(on_call=False)
             )
             actor = Actor("neighbour", self.contact.id, "neighbour")
             for request in active_requests(self.session, self.contact):
-                dispatch.close(self.hotline, self.work, self.group, request, actor, action="opted_out")
-                for d in dispatch.on_duty_dispatchers(self.session, self.group):
-                    say(self.hotline, self.work, self.group, d.contact, "dispatcher_optout",
-                        request=request, dedupe=f"optout:{request.id}:{d.id}", code=request.code)
+                dispatch.close(
+                    self.hotline, self.work, self.group, request, actor, action="opted_out"
+                )
+                for d in on_duty_dispatchers(self.session, self.group):
+                    say(
+                        self.hotline,
+                        self.work,
+                        self.group,
+                        d.contact,
+                        "dispatcher_optout",
+                        request=request,
+                        dedupe=f"optout:{request.id}:{d.id}",
+                        code=request.code,
+                    )
             # Twilio (or the carrier) confirms the opt-out itself; we may not text them now.
             return True
         if verb == Verb.START:
-            self.contact.opted_out, self.contact.opted_out_at, self.contact.opt_out_type = False, None, None
+            self.contact.opted_out, self.contact.opted_out_at, self.contact.opt_out_type = (
+                False,
+                None,
+                None,
+            )
             self.outcome("opted_in")
             self.reply("started", group=self.group.name)
             return True
@@ -170,7 +217,12 @@ class Conversation:
         language = language.lower()[:8]
         if language not in self.hotline.templates.languages():
             self.outcome("language_unknown")
-            self.reply("language_set", language=LANGUAGE_NAMES.get(self.contact.language or self.group.default_language, "English"))
+            self.reply(
+                "language_set",
+                language=LANGUAGE_NAMES.get(
+                    self.contact.language or self.group.default_language, "English"
+                ),
+            )
             return
         self.contact.language = language
         self.outcome("language_set")
@@ -215,12 +267,25 @@ class Conversation:
         request.language = self.contact.language or triage.language or self.group.default_language
         _apply_triage(request, triage)
         self.message.request_id = request.id
-        record_event(self.session, request, actor, "opened", now, categories=list(request.categories), urgency=request.urgency.value)
+        record_event(
+            self.session,
+            request,
+            actor,
+            "opened",
+            now,
+            categories=list(request.categories),
+            urgency=request.urgency.value,
+        )
         self.outcome("new_request")
         emergency = request.urgency == Urgency.EMERGENCY
         if emergency:
-            self.reply("ack_emergency", request=request, priority=Priority.EMERGENCY,
-                       code=request.code, emergency=self.group.emergency_number)
+            self.reply(
+                "ack_emergency",
+                request=request,
+                priority=Priority.EMERGENCY,
+                code=request.code,
+                emergency=self.group.emergency_number,
+            )
             dispatch.alert_emergency(self.hotline, self.work, self.group, request)
         else:
             self.reply("ack", request=request, group=self.group.name, code=request.code)
@@ -230,7 +295,12 @@ class Conversation:
             return
         request.status = RequestStatus.NEEDS_INFO
         request.location_asked_at = now
-        self.reply("ask_location", request=request, priority=Priority.EMERGENCY if emergency else Priority.REPLY, code=request.code)
+        self.reply(
+            "ask_location",
+            request=request,
+            priority=Priority.EMERGENCY if emergency else Priority.REPLY,
+            code=request.code,
+        )
         if emergency:
             # A life may be at risk: ask where, but do not wait for the answer to offer.
             request.status = RequestStatus.OPEN
@@ -238,16 +308,19 @@ class Conversation:
             return
         due = now + timedelta(minutes=float(self.group.setting("wave_timeout_minutes")))
         rid = request.id
-        self.work.after_commit(lambda: self.hotline.queues.dispatch_at(due, "location_timeout", rid))
+        self.work.after_commit(
+            lambda: self.hotline.queues.dispatch_at(due, "location_timeout", rid)
+        )
 
-    def add_detail(self, request: HelpRequest, text: str, triage: object, actor: Actor) -> None:
-        from hotline.triage import TriageResult
-
-        assert isinstance(triage, TriageResult)
+    def add_detail(
+        self, request: HelpRequest, text: str, triage: TriageResult, actor: Actor
+    ) -> None:
         now = self.hotline.clock.now()
         self.message.request_id = request.id
         was_emergency = request.urgency == Urgency.EMERGENCY
-        if request.status == RequestStatus.NEEDS_INFO or (request.location_asked_at and not request.location):
+        if request.status == RequestStatus.NEEDS_INFO or (
+            request.location_asked_at and not request.location
+        ):
             # The answer to "where are you?": all of it is the location.
             request.location = triage.location or text
             request.zone = request.zone or triage.zone
@@ -257,7 +330,11 @@ class Conversation:
                 dispatch.schedule_offers(self.hotline, self.work, request)
         else:
             request.need = _joined(request.need, text)
-            request.categories = list(dict.fromkeys([*request.categories, *[c for c in triage.categories if c != "other"]]))
+            request.categories = list(
+                dict.fromkeys(
+                    [*request.categories, *[c for c in triage.categories if c != "other"]]
+                )
+            )
             request.urgency = more_urgent(request.urgency, Urgency(triage.urgency))
             request.location = request.location or triage.location
             request.zone = request.zone or triage.zone
@@ -275,8 +352,12 @@ class Conversation:
             return self.reply("status_none", group=self.group.name)
         request = current[0]
         if request.status == RequestStatus.CLAIMED and request.claimed_by is not None:
-            return self.reply("status_claimed", request=request, code=request.code,
-                              volunteer=first_name(request.claimed_by.contact))
+            return self.reply(
+                "status_claimed",
+                request=request,
+                code=request.code,
+                volunteer=first_name(request.claimed_by.contact),
+            )
         return self.reply("status_open", request=request, code=request.code)
 
     def cancel(self, code: str | None) -> None:
@@ -296,11 +377,17 @@ class Conversation:
     def aid_offer(self, text: str) -> None:
         if not text.strip():
             return self.reply("help", group=self.group.name)
-        triage = self.hotline.triager_for(self.group.zones, self.group.default_language).triage(text)
+        triage = self.hotline.triager_for(self.group.zones, self.group.default_language).triage(
+            text
+        )
         self.session.add(
-            AidOffer(group_id=self.group.id, contact_id=self.contact.id, body=text,
-                     categories=[c for c in triage.categories if c != "other"],
-                     created_at=self.hotline.clock.now())
+            AidOffer(
+                group_id=self.group.id,
+                contact_id=self.contact.id,
+                body=text,
+                categories=[c for c in triage.categories if c != "other"],
+                created_at=self.hotline.clock.now(),
+            )
         )
         self.outcome("aid_offer")
         self.reply("aid_offer_recorded", summary=text)
@@ -310,8 +397,8 @@ class Conversation:
     def menu_key(self) -> str:
         return f"hotline:menu:{self.group.id}:{self.contact.phone_number}"
 
-    def limited_reply(self, template: str, **values: object) -> None:
-        """At most one menu a minute and a few in a row to one number; any working command resets."""
+    def limited_reply(self, template: str, /, **values: str) -> None:
+        """At most one menu a minute and a few in a row to a number; a working command resets."""
         redis, key = self.hotline.redis, self.menu_key()
         in_a_row = int(self.group.setting("menu_limit_in_a_row"))
         if not redis.set(key + ":minute", 1, nx=True, ex=60):
@@ -322,7 +409,15 @@ class Conversation:
         if count > in_a_row:
             self.outcome((self.message.outcome or "") + ":menu_limited")
             return
-        self.reply(template, **values)
+        say(
+            self.hotline,
+            self.work,
+            self.group,
+            self.contact,
+            template,
+            dedupe=f"reply:{self.message.id}:{template}",
+            **values,
+        )
 
     def reset_menu_limit(self) -> None:
         self.hotline.redis.delete(self.menu_key() + ":minute", self.menu_key() + ":count")
@@ -332,10 +427,7 @@ def _joined(existing: str, more: str) -> str:
     return f"{existing} / {more}" if existing else more
 
 
-def _apply_triage(request: HelpRequest, triage: object) -> None:
-    from hotline.triage import TriageResult
-
-    assert isinstance(triage, TriageResult)
+def _apply_triage(request: HelpRequest, triage: TriageResult) -> None:
     request.categories = [c for c in triage.categories if c != "other"] or ["other"]
     request.urgency = Urgency(triage.urgency)
     request.kind = triage.kind
@@ -354,8 +446,13 @@ class VolunteerDesk:
     def run(self, command: Command) -> None:
         talk = self.talk
         handlers = {
-            Verb.YES: self.yes, Verb.NO: self.no, Verb.DONE: self.done, Verb.RELEASE: self.release,
-            Verb.MINE: self.mine, Verb.ON: self.on, Verb.OFF: self.off,
+            Verb.YES: self.yes,
+            Verb.NO: self.no,
+            Verb.DONE: self.done,
+            Verb.RELEASE: self.release,
+            Verb.MINE: self.mine,
+            Verb.ON: self.on,
+            Verb.OFF: self.off,
         }
         talk.outcome(f"volunteer_{command.verb.value}")
         handlers[command.verb](command)
@@ -385,7 +482,7 @@ class VolunteerDesk:
                 return talk.reply("which_code", codes=" ".join(codes), example=codes[0])
             if not offers:
                 return self.too_late_or_nothing()
-            request = offers[0].request
+            request: HelpRequest | None = offers[0].request
         else:
             request = self.target(command)
         offer = dispatch.offer_for(session, self.volunteer, request)
@@ -395,9 +492,19 @@ class VolunteerDesk:
         talk.reset_menu_limit()
         talk.message.request_id = request.id
         if request.status == RequestStatus.CLAIMED and request.claimed_by_id == self.volunteer.id:
-            return dispatch.send_details(talk.hotline, talk.work, talk.group, request, self.volunteer,
-                                         session.get_one(Contact, request.contact_id))
-        if offer.status in (OfferStatus.OFFERED, OfferStatus.DECLINED, OfferStatus.TAKEN) and dispatch.claim(
+            return dispatch.send_details(
+                talk.hotline,
+                talk.work,
+                talk.group,
+                request,
+                self.volunteer,
+                session.get_one(Contact, request.contact_id),
+            )
+        if offer.status in (
+            OfferStatus.OFFERED,
+            OfferStatus.DECLINED,
+            OfferStatus.TAKEN,
+        ) and dispatch.claim(
             talk.hotline, talk.work, talk.group, request, self.volunteer, self.actor()
         ):
             talk.outcome("claim_won")
@@ -410,12 +517,13 @@ class VolunteerDesk:
     def too_late_or_nothing(self) -> None:
         """A bare YES with no open offer: if one was just taken by someone else, say so kindly."""
         talk = self.talk
-        from hotline.models import Offer
-
         recent = talk.session.scalar(
             select(Offer)
-            .where(Offer.volunteer_id == self.volunteer.id, Offer.status == OfferStatus.TAKEN,
-                   Offer.offered_at >= talk.hotline.clock.now() - timedelta(hours=6))
+            .where(
+                Offer.volunteer_id == self.volunteer.id,
+                Offer.status == OfferStatus.TAKEN,
+                Offer.offered_at >= talk.hotline.clock.now() - timedelta(hours=6),
+            )
             .order_by(Offer.offered_at.desc())
         )
         if recent is not None:
@@ -510,8 +618,6 @@ class DispatcherDesk:
             return self.close(request)
 
     def queue(self) -> None:
-        from hotline.board import open_queue, queue_line
-
         talk = self.talk
         requests = open_queue(talk.session, talk.group)
         if not requests:
@@ -522,19 +628,19 @@ class DispatcherDesk:
     def show(self, request: HelpRequest) -> None:
         talk = self.talk
         neighbour = talk.session.get_one(Contact, request.contact_id)
-        from hotline.needs import full_address
-        from hotline.phones import display
-
         talk.reply(
-            "dispatcher_show", request=request, code=request.code, status=request.status.value,
-            urgency=request.urgency.value, need=request.need, address=full_address(request),
+            "dispatcher_show",
+            request=request,
+            code=request.code,
+            status=request.status.value,
+            urgency=request.urgency.value,
+            need=request.need,
+            address=full_address(request),
             phone=display(neighbour.phone_number),
             volunteer=dispatch.volunteer_label(request.claimed_by) if request.claimed_by else "-",
         )
 
     def assign(self, request: HelpRequest, who: str) -> None:
-        from hotline.people import find_volunteer
-
         talk = self.talk
         volunteer = find_volunteer(talk.session, talk.group, who) if who else None
         if volunteer is None:
@@ -543,13 +649,33 @@ class DispatcherDesk:
             # Reassigning: take it back from the current claimant first.
             previous = talk.session.get_one(Volunteer, request.claimed_by_id)
             dispatch.release(talk.hotline, talk.work, talk.group, request, previous)
-            say(talk.hotline, talk.work, talk.group, previous.contact, "volunteer_cancelled",
-                request=request, dedupe=f"reassigned:{request.id}:{previous.id}:{talk.message.id}", code=request.code)
+            say(
+                talk.hotline,
+                talk.work,
+                talk.group,
+                previous.contact,
+                "volunteer_cancelled",
+                request=request,
+                dedupe=f"reassigned:{request.id}:{previous.id}:{talk.message.id}",
+                code=request.code,
+            )
         if dispatch.claim(talk.hotline, talk.work, talk.group, request, volunteer, self.actor()):
-            return talk.reply("dispatcher_assigned", code=request.code, assignee=dispatch.volunteer_label(volunteer))
-        talk.reply("dispatcher_show", request=request, code=request.code, status=request.status.value,
-                   urgency=request.urgency.value, need=request.need, address="-", phone="-",
-                   volunteer=dispatch.volunteer_label(request.claimed_by) if request.claimed_by else "-")
+            return talk.reply(
+                "dispatcher_assigned",
+                code=request.code,
+                assignee=dispatch.volunteer_label(volunteer),
+            )
+        talk.reply(
+            "dispatcher_show",
+            request=request,
+            code=request.code,
+            status=request.status.value,
+            urgency=request.urgency.value,
+            need=request.need,
+            address="-",
+            phone="-",
+            volunteer=dispatch.volunteer_label(request.claimed_by) if request.claimed_by else "-",
+        )
 
     def close(self, request: HelpRequest) -> None:
         talk = self.talk

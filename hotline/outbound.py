@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from hotline.channels import ChannelError
 from hotline.channels.twilio import OPTED_OUT
+from hotline.db import changed
 from hotline.models import Contact, Group, OutboundMessage, OutboundStatus, Priority
 from hotline.phones import mask
 from hotline.services import Hotline, Work
@@ -98,11 +99,16 @@ def send_outbound(hotline: Hotline, outbound_id: int) -> None:
     """
     now = hotline.clock.now()
     with hotline.sessions.begin() as session:
-        taken = session.execute(
+        taken = changed(
+            session,
             update(OutboundMessage)
-            .where(OutboundMessage.id == outbound_id, OutboundMessage.status == OutboundStatus.QUEUED)
-            .values(status=OutboundStatus.SENDING, attempts=OutboundMessage.attempts + 1, updated_at=now)
-        ).rowcount
+            .where(
+                OutboundMessage.id == outbound_id, OutboundMessage.status == OutboundStatus.QUEUED
+            )
+            .values(
+                status=OutboundStatus.SENDING, attempts=OutboundMessage.attempts + 1, updated_at=now
+            ),
+        )
         if not taken:
             return
         message = session.get_one(OutboundMessage, outbound_id)
@@ -153,7 +159,9 @@ def _record_failure(hotline: Hotline, outbound_id: int, exc: ChannelError) -> No
             # The carrier knows better than we do: remember it so nothing else is attempted.
             session.execute(
                 update(Contact)
-                .where(Contact.group_id == message.group_id, Contact.phone_number == message.to_number)
+                .where(
+                    Contact.group_id == message.group_id, Contact.phone_number == message.to_number
+                )
                 .values(opted_out=True, opted_out_at=hotline.clock.now(), opt_out_type="carrier")
             )
     log.warning(

@@ -65,7 +65,7 @@ def add_volunteer(
     languages: Sequence[str] = (),
     on_call: bool = False,
 ) -> Volunteer:
-    """Register (or re-activate and update) a volunteer; the number is read in the group's region."""
+    """Register, re-activate or update a volunteer; the number is read in the group's region."""
     try:
         number = normalise(raw_number, group.region)
     except ValueError as exc:
@@ -122,7 +122,9 @@ def find_volunteer(session: Session, group: Group, name_or_number: str) -> Volun
     if len(exact) == 1:
         return exact[0]
     first_names = session.scalars(
-        query.where(or_(func.lower(Contact.name).like(wanted + " %"), func.lower(Contact.name) == wanted))
+        query.where(
+            or_(func.lower(Contact.name).like(wanted + " %"), func.lower(Contact.name) == wanted)
+        )
     ).all()
     return first_names[0] if len(first_names) == 1 else None
 

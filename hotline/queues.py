@@ -25,7 +25,7 @@ SEND_RETRY = Retry(max=6, interval=[5, 15, 45, 120, 300, 600])
 class Queues:
     """Typed entry points for enqueueing the hotline's jobs."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis[bytes]) -> None:
         self.redis = redis
         self._queues = {name: Queue(name, connection=redis) for name in ALL_QUEUES}
 
@@ -60,7 +60,7 @@ class Queues:
         return True
 
     def _enqueue(self, name: str, func: str, *args: Any, retry: Retry | None = None) -> bool:
-        # The database already holds the work; if Redis is down the sweeper re-enqueues it.
+        # The database already holds the work; if Redis[bytes] is down the sweeper re-enqueues it.
         try:
             self._queues[name].enqueue(func, *args, retry=retry)
         except RedisError:

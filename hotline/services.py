@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from redis import Redis
 from sqlalchemy import Engine
@@ -25,9 +24,7 @@ from hotline.db import make_engine, make_session_factory
 from hotline.queues import Queues
 from hotline.settings import Settings
 from hotline.sms.templates import TemplateBook, default_template_root
-
-if TYPE_CHECKING:
-    from hotline.triage import Triager
+from hotline.triage import Triager, Zone
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +45,7 @@ class Hotline:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
-    redis: Redis
+    redis: Redis[bytes]
     clock: Clock
     channel: SmsChannel
     templates: TemplateBook
@@ -61,8 +58,6 @@ class Hotline:
 
     def triager_for(self, zones: list[dict[str, object]], default_language: str) -> Triager:
         """A triager for a group's zones; built once per process, compiling is the slow part."""
-        from hotline.triage import Triager, Zone
-
         key = (repr(zones), default_language)
         if key not in self._triagers:
             extra = [self.settings.lexicon_dir] if self.settings.lexicon_dir else []
@@ -96,7 +91,7 @@ def build(
     settings: Settings,
     *,
     clock: Clock | None = None,
-    redis: Redis | None = None,
+    redis: Redis[bytes] | None = None,
     channel: SmsChannel | None = None,
     engine: Engine | None = None,
 ) -> Hotline:

@@ -100,7 +100,7 @@ _WHY = {
     "TWILIO_API_URL": "the base URL of the Twilio REST API",
     "HOTLINE_NUMBER": "the hotline's phone number in E.164, e.g. +16175550100",
     "HOTLINE_PUBLIC_URL": "the https URL Twilio reaches this app at; signatures are checked on it",
-    "SECRET_KEY": "a long random string, e.g. from `python -c 'import secrets;print(secrets.token_hex())'`",
+    "SECRET_KEY": "a long random string: python -c 'import secrets;print(secrets.token_hex())'",
 }
 
 

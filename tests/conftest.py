@@ -10,24 +10,26 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from redis import Redis
 from sqlalchemy import Engine, text
+from story import ACCOUNT_SID, AUTH_TOKEN, HOTLINE_NUMBER, REDIS_URL, Story
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from hotline import create_app
 from hotline.channels.twilio import TwilioChannel, twilio_client
 from hotline.clock import SettableClock
 from hotline.db import make_engine
+from hotline.groups import add_group
 from hotline.migrate import upgrade
 from hotline.models import Base, Group
 from hotline.services import Hotline, build, install
 from hotline.settings import Settings
 from hotline.twilio_sim.server import SimServer
-from story import ACCOUNT_SID, AUTH_TOKEN, HOTLINE_NUMBER, REDIS_URL, Story
 
 POSTGRES_URL = os.environ.get(
     "HOTLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -98,8 +100,6 @@ def redis() -> Iterator[Redis]:
 
 @pytest.fixture
 def clock() -> SettableClock:
-    from datetime import UTC, datetime
-
     return SettableClock(datetime.now(UTC).replace(microsecond=0))
 
 
@@ -169,12 +169,14 @@ def story(hotline: Hotline, sim: SimServer) -> Story:
 
 @pytest.fixture
 def group(hotline: Hotline) -> Group:
-    from hotline.groups import add_group
-
     with hotline.sessions.begin() as session:
         g = add_group(
-            session, "Somerville Mutual Aid", HOTLINE_NUMBER,
-            zones=[{"name": "02145", "aliases": ["Winter Hill"]}, {"name": "02143", "aliases": ["Union Square"]}],
+            session,
+            "Somerville Mutual Aid",
+            HOTLINE_NUMBER,
+            zones=[
+                {"name": "02145", "aliases": ["Winter Hill"]},
+                {"name": "02143", "aliases": ["Union Square"]},
+            ],
         )
     return g
-

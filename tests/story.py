@@ -27,12 +27,14 @@ def run_jobs(h: Hotline, *, max_rounds: int = 50) -> None:
         registry = FailedJobRegistry(queue=h.queues.queue(name), connection=h.redis)
         for job_id in registry.get_job_ids():
             job = h.queues.queue(name).fetch_job(job_id)
-            raise AssertionError(f"job {job_id} failed:\n{job.latest_result().exc_string if job else ''}")
+            raise AssertionError(
+                f"job {job_id} failed:\n{job.latest_result().exc_string if job else ''}"
+            )
     del failed, max_rounds
 
 
 def run_due_timers(h: Hotline) -> int:
-    """Move scheduled jobs that are due by the test clock onto their queues, as RQ's scheduler does."""
+    """Move scheduled jobs due by the test clock onto their queues, as RQ's scheduler does."""
     moved = 0
     for name in ALL_QUEUES:
         queue = h.queues.queue(name)
@@ -42,7 +44,7 @@ def run_due_timers(h: Hotline) -> int:
             job = queue.fetch_job(job_id)
             registry.remove(job_id)
             if job is not None:
-                queue._enqueue_job(job)  # noqa: SLF001  # what rq's scheduler does for a due job
+                queue._enqueue_job(job)  # what rq's scheduler does for a due job
                 moved += 1
     return moved
 
@@ -75,5 +77,3 @@ class Story:
 
     def new_for(self, phone: str, since: int) -> list[str]:
         return self.inbox(phone)[since:]
-
-

@@ -6,14 +6,14 @@ import pytest
 from rq import Queue
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
+from story import Story, run_jobs
 
 from hotline.models import Contact, Group, OutboundMessage, OutboundStatus
-from hotline.outbound import queue_sms
+from hotline.outbound import queue_sms, send_outbound
 from hotline.people import contact_for
 from hotline.queues import OUTBOUND
 from hotline.services import Hotline
 from hotline.twilio_sim.server import SimServer
-from story import Story, run_jobs
 
 PHONE = "+16175550111"
 
@@ -32,7 +32,9 @@ def outbound(h: Hotline, message_id: int) -> OutboundMessage:
         return session.get_one(OutboundMessage, message_id)
 
 
-def test_sent_through_the_twilio_client_and_moved_by_callbacks(hotline: Hotline, sim: SimServer, group: Group) -> None:
+def test_sent_through_the_twilio_client_and_moved_by_callbacks(
+    hotline: Hotline, sim: SimServer, group: Group
+) -> None:
     message_id = queue_help(hotline, group)
     assert outbound(hotline, message_id).status == OutboundStatus.QUEUED
     run_jobs(hotline)
@@ -61,7 +63,9 @@ def test_undelivered_callback_is_recorded(hotline: Hotline, sim: SimServer, grou
         (lambda sim: sim.text_hotline(PHONE, sim.hotline_number, "STOP"), 21610),
     ],
 )
-def test_permanent_errors_are_recorded_and_never_retried(hotline: Hotline, sim: SimServer, group: Group, setup, code: int) -> None:
+def test_permanent_errors_are_recorded_and_never_retried(
+    hotline: Hotline, sim: SimServer, group: Group, setup, code: int
+) -> None:
     setup(sim)
     # Read the STOP (if any) only at the carrier, not by the hotline, to reach Twilio's refusal.
     hotline.redis.flushdb()
@@ -70,13 +74,20 @@ def test_permanent_errors_are_recorded_and_never_retried(hotline: Hotline, sim: 
     row = outbound(hotline, message_id)
     assert row.status == OutboundStatus.FAILED and row.error_code == code
     for name in OUTBOUND:
-        assert ScheduledJobRegistry(queue=Queue(name, connection=hotline.redis), connection=hotline.redis).count == 0
+        assert (
+            ScheduledJobRegistry(
+                queue=Queue(name, connection=hotline.redis), connection=hotline.redis
+            ).count
+            == 0
+        )
     if code == 21610:
         with hotline.sessions() as session:
             assert session.scalar(select(Contact.opted_out).where(Contact.phone_number == PHONE))
 
 
-def test_invalid_number_is_a_permanent_error(hotline: Hotline, sim: SimServer, group: Group) -> None:
+def test_invalid_number_is_a_permanent_error(
+    hotline: Hotline, sim: SimServer, group: Group
+) -> None:
     message_id = queue_help(hotline, group, number="+1555")
     run_jobs(hotline)
     row = outbound(hotline, message_id)
@@ -100,15 +111,13 @@ def test_server_errors_and_network_failures_retry_with_growing_intervals(
     # The link comes back: the retry sends it exactly once.
     sim.set_fault(None)
     registry.remove(job_id)
-    queue._enqueue_job(job)  # noqa: SLF001  # what rq's scheduler does when the retry is due
+    queue._enqueue_job(job)  # what rq's scheduler does when the retry is due
     run_jobs(hotline)
     assert outbound(hotline, message_id).status in (OutboundStatus.SENT, OutboundStatus.DELIVERED)
     assert len(sim.messages_to(PHONE)) == 1
 
 
 def test_sending_twice_sends_once(hotline: Hotline, sim: SimServer, group: Group) -> None:
-    from hotline.outbound import send_outbound
-
     message_id = queue_help(hotline, group)
     send_outbound(hotline, message_id)
     send_outbound(hotline, message_id)
@@ -116,7 +125,9 @@ def test_sending_twice_sends_once(hotline: Hotline, sim: SimServer, group: Group
     assert len(sim.messages_to(PHONE)) == 1
 
 
-def test_nothing_is_ever_sent_to_an_opted_out_number(story: Story, hotline: Hotline, group: Group) -> None:
+def test_nothing_is_ever_sent_to_an_opted_out_number(
+    story: Story, hotline: Hotline, group: Group
+) -> None:
     story.text(PHONE, "STOP")
     story.text(PHONE, "we need water at 12 Elm St 02145")
     message_id = queue_help(hotline, group)

@@ -7,11 +7,19 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from story import Story, run_due_timers
 
-from hotline.models import Group, HelpRequest, OfferStatus, Offer, OutboundMessage, RequestEvent, RequestStatus
+from hotline.models import (
+    Group,
+    HelpRequest,
+    Offer,
+    OfferStatus,
+    OutboundMessage,
+    RequestEvent,
+    RequestStatus,
+)
 from hotline.people import add_dispatcher, add_volunteer
 from hotline.services import Hotline
-from story import Story, run_due_timers
 
 NEIGHBOUR = "+16175550111"
 ANA = "+16175550101"  # Spanish-speaking medic in 02145
@@ -25,12 +33,35 @@ DEE = "+16175550199"  # dispatcher
 def people(hotline: Hotline, group: Group) -> None:
     with hotline.sessions.begin() as session:
         g = session.get_one(Group, group.id)
-        add_volunteer(session, g, "617-555-0101", name="Ana Lopez", zones=["02145"],
-                      skills=["medical"], languages=["es", "en"], on_call=True)
-        add_volunteer(session, g, "(617) 555 0102", name="Ben Okafor", zones=["02145"],
-                      skills=["driver"], languages=["en"], on_call=True)
-        add_volunteer(session, g, "+1 617 555 0103", name="Carla Diaz", zones=["02143"],
-                      languages=["en"], on_call=True)
+        add_volunteer(
+            session,
+            g,
+            "617-555-0101",
+            name="Ana Lopez",
+            zones=["02145"],
+            skills=["medical"],
+            languages=["es", "en"],
+            on_call=True,
+        )
+        add_volunteer(
+            session,
+            g,
+            "(617) 555 0102",
+            name="Ben Okafor",
+            zones=["02145"],
+            skills=["driver"],
+            languages=["en"],
+            on_call=True,
+        )
+        add_volunteer(
+            session,
+            g,
+            "+1 617 555 0103",
+            name="Carla Diaz",
+            zones=["02143"],
+            languages=["en"],
+            on_call=True,
+        )
         add_volunteer(session, g, "6175550104", name="Dan", zones=["02145"], on_call=False)
         add_dispatcher(session, g, "617 555 0199", name="Dee")
         g.settings = {"wave_size": 2}
@@ -94,20 +125,26 @@ def test_a_need_is_claimed_and_finished(story: Story, hotline: Hotline, people: 
     # The audit trail tells it in order.
     with hotline.sessions() as session:
         actions = session.scalars(
-            select(RequestEvent.action).where(RequestEvent.request_id == row.id).order_by(RequestEvent.id)
+            select(RequestEvent.action)
+            .where(RequestEvent.request_id == row.id)
+            .order_by(RequestEvent.id)
         ).all()
     assert actions == ["opened", "location_given", "offered", "claimed", "done"]
 
     # Privacy: nothing sent to a volunteer before their claim held a number or a house number.
     with hotline.sessions() as session:
         before_claim = session.scalars(
-            select(OutboundMessage.body).where(OutboundMessage.template.in_(["offer", "offer_emergency", "claim_taken"]))
+            select(OutboundMessage.body).where(
+                OutboundMessage.template.in_(["offer", "offer_emergency", "claim_taken"])
+            )
         ).all()
     for body in before_claim:
         assert "12 Elm" not in body and "0111" not in body
 
 
-def test_nobody_answers_and_dispatchers_are_alerted(story: Story, hotline: Hotline, people: None) -> None:
+def test_nobody_answers_and_dispatchers_are_alerted(
+    story: Story, hotline: Hotline, people: None
+) -> None:
     story.text(NEIGHBOUR, "need food delivered to 40 Broadway 02145")
     code = code_in(story.inbox(NEIGHBOUR)[0])
     assert len([p for p in (ANA, BEN, CARLA) if story.inbox(p)]) == 2

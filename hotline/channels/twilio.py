@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from twilio.base.exceptions import TwilioRestException
-from urllib.parse import urlsplit, urlunsplit
-
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
@@ -41,7 +40,7 @@ class BaseUrlHttpClient(TwilioHttpClient):  # type: ignore[misc]  # twilio ships
             (self.scheme, self.netloc, self.base_path + parts.path, parts.query, parts.fragment)
         )
 
-    def request(  # noqa: PLR0917  # the library's own signature, overridden
+    def request(  # the library's own signature, overridden
         self,
         method: str,
         url: str,
