@@ -107,17 +107,20 @@ def load(path: Path) -> list[dict[str, object]]:
 
 def split(rows: Iterable[dict[str, object]]) -> tuple[list[dict[str, object]], ...]:
     """Deterministic halves: even ids tune the lexicons, odd ids are held out."""
-    tuning, held_out = [], []
+    tuning: list[dict[str, object]] = []
+    held_out: list[dict[str, object]] = []
     for row in rows:
         row_id = row.get("id")
         (tuning if isinstance(row_id, int) and row_id % 2 == 0 else held_out).append(row)
     return tuning, held_out
 
 
-def readme_table(results: dict[tuple[str, str], Report], rate: float, counts: dict[str, int]) -> str:
+def readme_table(
+    results: dict[tuple[str, str], Report], rate: float, counts: dict[str, int]
+) -> str:
     header = (
-        f"| label | held-out `text` | held-out `original` | tuning `text` | tuning `original` |\n"
-        f"|---|---|---|---|---|\n"
+        "| label | held-out `text` | held-out `original` | tuning `text` | tuning `original` |\n"
+        "|---|---|---|---|---|\n"
     )
     lines = []
     for label in LABELS:
@@ -172,7 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     texts = [str(row.get(field) or "") for row in rows for field in FIELDS]
     rate = speed(texts, triager)
-    print(f"{'label':<16}" + "".join(f"{half[:4]}:{field:<9} P    R    F1   " for half, field in ORDER))
+    print(
+        f"{'label':<16}"
+        + "".join(f"{half[:4]}:{field:<9} P    R    F1   " for half, field in ORDER)
+    )
     for label in LABELS:
         cells = "".join(
             f"{s.precision:5.2f}{s.recall:5.2f}{s.f1:5.2f}  " + " " * 10

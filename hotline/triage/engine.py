@@ -11,7 +11,7 @@ from hotline.triage.location import find_location
 from hotline.triage.matcher import Match, PhraseMatcher
 from hotline.triage.model import PRIORITY, URGENT_CATEGORIES, TriageResult, Zone
 from hotline.triage.people import count_people
-from hotline.triage.text import Token, phrase_keys, squeeze, tokenize
+from hotline.triage.text import Token, phrase_keys, tokenize
 
 # A "no longer need ..." covers at most this many words, and never past a sentence end.
 NEGATION_REACH = 6

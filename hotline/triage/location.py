@@ -31,6 +31,8 @@ class _Reading:
         self.text = text
         self.tokens = tokens
         self.stopwords = stopwords
+        # A street word ends the name before it: "Oak St & Elm St" is two names.
+        self.cues = {m.start for m in matches if m.tag.section == "location"}
         # Words that say something else (a need, a count) end a place name.
         self.content = {
             at
@@ -43,14 +45,16 @@ class _Reading:
         token = self.tokens[at]
         return token.sentence_break or token.comma_break
 
-    def name_after(self, start: int, limit: int) -> int:
-        """End of a name that begins at `start`: until a break, a content word or `limit` words."""
+    def name_after(self, start: int, limit: int, *, through_cues: bool = False) -> int:
+        """End of a name that begins at `start`: until a break, a content word, another
+        street word (unless `through_cues`, for "corner of X and Y") or `limit` words."""
         end = start
         while (
             end < len(self.tokens)
             and end - start < limit
             and end not in self.content
             and not (end > start and self.breaks_before(end))
+            and (through_cues or end == start or end not in self.cues)
         ):
             end += 1
         # A name does not end in "de", "la", "nou": trailing stop words belong to the sentence.
@@ -66,6 +70,7 @@ class _Reading:
             and end - start < limit
             and start - 1 not in self.content
             and self.tokens[start - 1].key not in self.stopwords
+            and start - 1 not in self.cues
             and not self.breaks_before(start)
         ):
             start -= 1
@@ -109,7 +114,7 @@ def _join_cross_streets(
     joined: list[tuple[int, int, int]] = []
     for street in streets:
         if joined:
-            rank, start, end = joined[-1]
+            _rank, start, end = joined[-1]
             gap = street[1] - end
             gap_text = reading.text[reading.tokens[end - 1].end : reading.tokens[street[1]].start]
             if (gap == 1 and end in connectors) or (gap == 0 and _JOINERS.match(gap_text)):
@@ -132,7 +137,7 @@ def find_location(
     for match in cues:
         label = match.tag.label
         if label == "corner":
-            end = reading.name_after(match.end, NAME_WORDS * 2)
+            end = reading.name_after(match.end, NAME_WORDS * 2, through_cues=True)
             if end > match.end:
                 candidates.append((CORNER, match.start, end))
         elif label == "near":

@@ -1,4 +1,4 @@
-"""Find every lexicon phrase in a list of word keys, with prefixes (`word*`) and gaps (`a ... b`)."""
+"""Find lexicon phrases in a text's word keys, with prefixes (`word*`) and gaps (`a ... b`)."""
 
 from __future__ import annotations
 

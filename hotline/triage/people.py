@@ -47,16 +47,19 @@ def count_people(
     tokens: Sequence[Token], matches: Sequence[Match], numbers: Mapping[str, int]
 ) -> int | None:
     keys = [token.key for token in tokens]
-    not_people = {m.start for m in matches if m.tag.section == "people" and m.tag.label == "not_people"}
+    people_words = [m for m in matches if m.tag.section == "people"]
+    not_people = {m.start for m in people_words if m.tag.label == "not_people"}
+    subgroups = {m.start for m in people_words if m.tag.label == "subgroup"}
     stated: list[int] = []
     parts: dict[int, int] = {}  # subgroup counts by position, so one phrase is not counted twice
-    for match in matches:
-        if match.tag.section != "people":
-            continue
+    for match in people_words:
         label = match.tag.label
         if label == "before":
             value, after = _number_after(keys, match.end, numbers)
-            if value and after not in not_people:
+            if value and after in subgroups:
+                # "nou gen 12 timoun": a part of the household, counted with the other parts.
+                parts[after] = value
+            elif value and after not in not_people:
                 stated.append(value)
         elif label == "after":
             value = _number_before(keys, match.start, numbers)
