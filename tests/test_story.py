@@ -2,84 +2,27 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
+from people import ANA, BEN, CARLA, DAN, DEE, NEIGHBOUR, add_cast, code_in, expected, request_row
 from sqlalchemy import select
 from story import Story, run_due_timers
 
 from hotline.models import (
     Group,
-    HelpRequest,
     Offer,
     OfferStatus,
     OutboundMessage,
     RequestEvent,
     RequestStatus,
 )
-from hotline.people import add_dispatcher, add_volunteer
 from hotline.services import Hotline
-
-NEIGHBOUR = "+16175550111"
-ANA = "+16175550101"  # Spanish-speaking medic in 02145
-BEN = "+16175550102"  # driver in 02145
-CARLA = "+16175550103"  # 02143, other side of town
-DAN = "+16175550104"  # off call
-DEE = "+16175550199"  # dispatcher
 
 
 @pytest.fixture
 def people(hotline: Hotline, group: Group) -> None:
-    with hotline.sessions.begin() as session:
-        g = session.get_one(Group, group.id)
-        add_volunteer(
-            session,
-            g,
-            "617-555-0101",
-            name="Ana Lopez",
-            zones=["02145"],
-            skills=["medical"],
-            languages=["es", "en"],
-            on_call=True,
-        )
-        add_volunteer(
-            session,
-            g,
-            "(617) 555 0102",
-            name="Ben Okafor",
-            zones=["02145"],
-            skills=["driver"],
-            languages=["en"],
-            on_call=True,
-        )
-        add_volunteer(
-            session,
-            g,
-            "+1 617 555 0103",
-            name="Carla Diaz",
-            zones=["02143"],
-            languages=["en"],
-            on_call=True,
-        )
-        add_volunteer(session, g, "6175550104", name="Dan", zones=["02145"], on_call=False)
-        add_dispatcher(session, g, "617 555 0199", name="Dee")
-        g.settings = {"wave_size": 2}
-
-
-def code_in(text: str) -> str:
-    match = re.search(r"#(\d{4,})", text)
-    assert match, text
-    return match.group(1)
-
-
-def expected(h: Hotline, key: str, language: str, **values: object) -> str:
-    return h.templates.render(key, language, fallback="en", **values).text
-
-
-def request_row(h: Hotline, code: str) -> HelpRequest:
-    with h.sessions() as session:
-        return session.scalars(select(HelpRequest).where(HelpRequest.code == code)).one()
+    add_cast(hotline, group)
 
 
 def test_a_need_is_claimed_and_finished(story: Story, hotline: Hotline, people: None) -> None:

@@ -40,11 +40,11 @@ PLACEHOLDER_LIMITS: dict[str, int] = {
 }
 
 
-class MissingPlaceholder(KeyError):  # noqa: N818 - the name is the public API
+class MissingPlaceholder(KeyError):
     """A placeholder in the template had no value."""
 
 
-class UnknownTemplate(LookupError):  # noqa: N818 - the name is the public API
+class UnknownTemplate(LookupError):
     """No template with this key exists in the language asked for, the fallback, or English."""
 
 

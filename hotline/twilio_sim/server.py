@@ -72,7 +72,7 @@ def _handler_class(connections: _Connections) -> type[WSGIRequestHandler]:
 class SimServer:
     """A Twilio-compatible server for the hotline to talk to, and the phones on the other side."""
 
-    def __init__(  # noqa: PLR0917  # positional order is the documented, published signature
+    def __init__(  # positional order is the documented, published signature
         self,
         account_sid: str,
         auth_token: str,
