@@ -62,7 +62,7 @@ def code_in(text: str) -> str:
     return match.group(1)
 
 
-def expected(h: Hotline, key: str, language: str, **values: object) -> str:
+def expected(h: Hotline, key: str, language: str, /, **values: object) -> str:
     return h.templates.render(key, language, fallback="en", **values).text
 
 

@@ -1,0 +1,404 @@
+"""Everyone's other words by SMS: volunteers, neighbours, dispatchers; menus and their limits."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from hotline.models import (
+    AidOffer,
+    Contact,
+    Group,
+    HelpRequest,
+    InboundMessage,
+    OutboundMessage,
+    RequestEvent,
+    RequestStatus,
+    Urgency,
+    Volunteer,
+)
+from hotline.services import Hotline
+from people import (
+    ANA,
+    BEN,
+    CARLA,
+    DAN,
+    DEE,
+    NEIGHBOUR,
+    ROSA,
+    add_cast,
+    code_in,
+    expected,
+    request_row,
+)
+from story import Story, run_due_timers, run_jobs
+
+
+@pytest.fixture
+def cast(hotline: Hotline, group: Group) -> None:
+    add_cast(hotline, group)
+
+
+def open_need(
+    story: Story, phone: str = NEIGHBOUR, text: str = "need water at 12 Elm St 02145"
+) -> str:
+    before = len(story.inbox(phone))
+    story.text(phone, text)
+    return code_in(story.new_for(phone, before)[0])
+
+
+def events(h: Hotline, code: str) -> list[tuple[str, str, str]]:
+    with h.sessions() as session:
+        request = session.scalars(select(HelpRequest).where(HelpRequest.code == code)).one()
+        rows = session.scalars(
+            select(RequestEvent)
+            .where(RequestEvent.request_id == request.id)
+            .order_by(RequestEvent.id)
+        )
+        return [(e.action, e.actor_kind, e.actor_label) for e in rows]
+
+
+def test_more_texts_add_detail_instead_of_opening_new_requests(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    code = open_need(story)
+    story.text(NEIGHBOUR, "also my mother needs insulin")
+    assert story.last(NEIGHBOUR) == expected(hotline, "detail_added", "en", code=code)
+    with hotline.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(HelpRequest)) == 1
+        request = session.scalars(select(HelpRequest)).one()
+        assert "insulin" in request.need and "medical" in request.categories
+        assert (
+            session.scalar(select(func.count()).where(InboundMessage.request_id == request.id)) == 2
+        )
+
+
+def test_codes_are_digits_and_never_reused(story: Story, hotline: Hotline, cast: None) -> None:
+    codes = set()
+    for phone in ("+16175550121", "+16175550122", "+16175550123", "+16175550124"):
+        code = open_need(story, phone)
+        assert code.isdigit() and len(code) >= 4
+        codes.add(code)
+    assert len(codes) == 4
+
+
+def test_status_and_bare_yes_with_one_offer(story: Story, hotline: Hotline, cast: None) -> None:
+    code = open_need(story)
+    story.text(NEIGHBOUR, "status")
+    assert story.last(NEIGHBOUR) == expected(hotline, "status_open", "en", code=code)
+    story.text(BEN, "YES!")
+    story.text(NEIGHBOUR, "STATUS")
+    assert story.last(NEIGHBOUR) == expected(
+        hotline, "status_claimed", "en", code=code, volunteer="Ben"
+    )
+
+
+def test_yes_with_several_offers_asks_which(story: Story, hotline: Hotline, cast: None) -> None:
+    first = open_need(story, NEIGHBOUR)
+    second = open_need(story, ROSA, "we need food at 3 Pearl St 02145")
+    story.text(BEN, "yes")
+    assert story.last(BEN) == expected(
+        hotline, "which_code", "en", codes=f"{first} {second}", example=first
+    )
+    story.text(BEN, f"yes {second}")
+    assert request_row(hotline, second).status == RequestStatus.CLAIMED
+    assert request_row(hotline, first).status == RequestStatus.OFFERING
+
+
+def test_no_lets_the_next_wave_go_sooner(story: Story, hotline: Hotline, cast: None) -> None:
+    code = open_need(story)
+    assert story.inbox(CARLA) == []
+    story.text(ANA, "no")
+    assert story.inbox(CARLA) == []  # Ben has not answered yet
+    story.text(BEN, f"NO {code}")
+    assert code in story.last(CARLA)
+    assert story.last(BEN) == expected(hotline, "declined", "en")
+
+
+def test_release_gives_it_back_and_it_is_offered_again(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    code = open_need(story)
+    story.text(ANA, f"yes {code}")
+    story.text(ANA, f"release {code}")
+    assert story.last(ANA) == expected(hotline, "released", "es", code=code)
+    assert story.last(NEIGHBOUR) == expected(hotline, "neighbour_released", "en", code=code)
+    assert code in story.last(CARLA)  # the next volunteer in line is asked
+    assert request_row(hotline, code).status == RequestStatus.OFFERING
+
+
+def test_mine_on_and_off(story: Story, hotline: Hotline, cast: None) -> None:
+    story.text(BEN, "mine")
+    assert story.last(BEN) == expected(hotline, "mine_none", "en")
+    code = open_need(story)
+    story.text(BEN, f"yes {code}")
+    story.text(BEN, "MINE")
+    assert f"#{code}" in story.last(BEN) and "water" in story.last(BEN)
+    story.text(BEN, "off")
+    assert story.last(BEN) == expected(hotline, "off_call", "en")
+    open_need(story, ROSA, "need food at 3 Pearl St 02145")
+    assert all("Pearl" not in m for m in story.inbox(BEN))
+    story.text(BEN, "ON")
+    assert story.last(BEN) == expected(hotline, "on_call", "en")
+    with hotline.sessions() as session:
+        assert session.scalars(
+            select(Volunteer.on_call).join(Contact).where(Contact.phone_number == BEN)
+        ).one()
+
+
+def test_done_then_a_reply_reopens(story: Story, hotline: Hotline, cast: None) -> None:
+    code = open_need(story)
+    story.text(BEN, f"yes {code}")
+    story.text(BEN, f"done {code}")
+    assert story.last(BEN) == expected(hotline, "done_thanks", "en", code=code)
+    assert story.last(NEIGHBOUR) == expected(hotline, "neighbour_done", "en", code=code)
+    story.text(NEIGHBOUR, "we still need more water please")
+    assert story.last(NEIGHBOUR) == expected(hotline, "reopened", "en", code=code)
+    assert request_row(hotline, code).status == RequestStatus.OFFERING
+    assert [a for a, _, _ in events(hotline, code)][-2:] == ["reopened", "offered"]
+
+
+def test_unknown_text_from_a_volunteer_gets_a_menu_limited_per_minute(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    code = open_need(story)
+    story.text(BEN, "where is the meeting tonight?")
+    assert story.last(BEN) == expected(hotline, "volunteer_menu", "en", codes=code)
+    sent = len(story.inbox(BEN))
+    story.text(BEN, "hello??")
+    story.text(BEN, "hello???")
+    assert len(story.inbox(BEN)) == sent  # at most one menu a minute
+    with hotline.sessions() as session:  # ... but every text is kept
+        assert session.scalar(select(func.count()).where(InboundMessage.from_number == BEN)) == 3
+    hotline.redis.delete(f"hotline:menu:1:{BEN}:minute")  # a minute later
+    story.text(BEN, "hmm")
+    assert len(story.inbox(BEN)) == sent + 1
+
+
+def test_menus_stop_after_five_in_a_row_and_a_working_command_resets(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    key = f"hotline:menu:1:{BEN}"
+    for n in range(7):
+        hotline.redis.delete(key + ":minute")
+        story.text(BEN, f"what {n}")
+    assert len(story.inbox(BEN)) == 5
+    story.text(BEN, "on")  # works, and resets the limit
+    hotline.redis.delete(key + ":minute")
+    story.text(BEN, "what now")
+    assert story.last(BEN) == expected(hotline, "volunteer_menu", "en", codes="-")
+
+
+@pytest.mark.parametrize("word", ["YSE", "yes!", "Si", "Wi", " yes ", "Y"])
+def test_yes_is_forgiving(story: Story, hotline: Hotline, cast: None, word: str) -> None:
+    code = open_need(story)
+    story.text(BEN, word)
+    assert request_row(hotline, code).status == RequestStatus.CLAIMED
+
+
+def test_a_command_word_inside_a_sentence_is_not_a_command(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    code = open_need(story)
+    story.text(BEN, "yes I can go but only after 5pm")
+    assert request_row(hotline, code).status == RequestStatus.OFFERING
+    assert story.last(BEN) == expected(hotline, "volunteer_menu", "en", codes=code)
+
+
+def test_a_code_never_offered_reveals_nothing(story: Story, hotline: Hotline, cast: None) -> None:
+    code = open_need(story)  # offered to Ana and Ben, not to Carla
+    story.text(CARLA, f"YES {code}")
+    assert story.last(CARLA) == expected(hotline, "no_offer", "en")
+    story.text(CARLA, "YES 99999")
+    assert request_row(hotline, code).status == RequestStatus.OFFERING
+    assert all("Elm" not in m for m in story.inbox(CARLA))
+
+
+def test_a_removed_volunteer_learns_nothing(story: Story, hotline: Hotline, cast: None) -> None:
+    code = open_need(story)
+    with hotline.sessions.begin() as session:
+        ben = session.scalars(
+            select(Volunteer).join(Contact).where(Contact.phone_number == BEN)
+        ).one()
+        ben.active = False
+    story.text(BEN, f"YES {code}")
+    assert story.last(BEN) == expected(hotline, "no_offer", "en")
+    assert request_row(hotline, code).status == RequestStatus.OFFERING
+    with (
+        hotline.sessions() as session
+    ):  # and the removed volunteer's words did not become a request
+        assert session.scalar(select(func.count()).select_from(HelpRequest)) == 1
+
+
+def test_offer_of_help_is_recorded(story: Story, hotline: Hotline, cast: None) -> None:
+    story.text(ROSA, "OFFER I have a generator and 20 gallons of water")
+    assert story.last(ROSA).startswith(
+        expected(hotline, "aid_offer_recorded", "en", summary="I")[:20]
+    )
+    with hotline.sessions() as session:
+        offer = session.scalars(select(AidOffer)).one()
+        assert "generator" in offer.body
+        assert session.scalar(select(func.count()).select_from(HelpRequest)) == 0
+
+
+def test_a_volunteer_can_ask_for_help_too(story: Story, hotline: Hotline, cast: None) -> None:
+    story.text(BEN, "NEED my basement is flooded at 9 Cedar St 02145")
+    code = code_in(story.last(BEN) if "#" in story.last(BEN) else story.inbox(BEN)[0])
+    request = request_row(hotline, code)
+    assert "flooded" in request.need
+    assert all("Cedar" not in m for m in story.inbox(BEN)[1:])  # never offered their own need
+    assert code in story.last(ANA)
+
+
+def test_language_words_set_the_language(story: Story, hotline: Hotline, cast: None) -> None:
+    story.text(ROSA, "ESPANOL")
+    assert story.last(ROSA) == expected(hotline, "language_set", "es", language="Espanol")
+    code = open_need(story, ROSA, "need water at 3 Pearl St 02145")
+    assert story.inbox(ROSA)[-1] == expected(
+        hotline, "ack", "es", group="Somerville Mutual Aid", code=code
+    )
+
+
+def test_spanish_neighbour_gets_spanish_replies(story: Story, hotline: Hotline, cast: None) -> None:
+    story.text(ROSA, "necesitamos agua y comida para 5 personas, calle Pearl 3, 02145")
+    assert "#" in story.inbox(ROSA)[0]
+    code = code_in(story.inbox(ROSA)[0])
+    assert story.inbox(ROSA)[0] == expected(
+        hotline, "ack", "es", group="Somerville Mutual Aid", code=code
+    )
+
+
+def test_emergency_alerts_dispatchers_and_widens_the_first_wave(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    story.text(NEIGHBOUR, "my father is not breathing, 12 Elm St 02145")
+    ack = story.inbox(NEIGHBOUR)[0]
+    code = code_in(ack)
+    assert ack == expected(hotline, "ack_emergency", "en", code=code, emergency="911")
+    assert code in story.last(DEE)
+    request = request_row(hotline, code)
+    assert request.urgency == Urgency.EMERGENCY
+    offered = [p for p in (ANA, BEN, CARLA) if story.inbox(p)]
+    assert len(offered) == 3  # wider than the usual wave of 2
+
+
+def test_bare_cancel_opts_out_and_closes_the_request_visibly(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    code = open_need(story)
+    story.text(NEIGHBOUR, "CANCEL")
+    assert request_row(hotline, code).status == RequestStatus.CANCELLED
+    assert ("opted_out", "neighbour", "neighbour") in events(hotline, code)
+    assert story.last(DEE) == expected(hotline, "dispatcher_optout", "en", code=code)
+    with hotline.sessions() as session:
+        assert session.scalars(
+            select(Contact.opted_out).where(Contact.phone_number == NEIGHBOUR)
+        ).one()
+
+
+def test_start_and_help(story: Story, hotline: Hotline, cast: None) -> None:
+    story.text(ROSA, "stop")
+    story.text(ROSA, "START")
+    assert story.last(ROSA) == expected(hotline, "started", "en", group="Somerville Mutual Aid")
+    story.text(ROSA, " Help. ")
+    assert story.last(ROSA) == expected(hotline, "help", "en", group="Somerville Mutual Aid")
+    story.text(ROSA, "please don't stop helping us, we need water at 3 Pearl St 02145")
+    assert code_in(story.last(ROSA))
+
+
+def test_dispatcher_commands(story: Story, hotline: Hotline, cast: None) -> None:
+    story.text(DEE, "Q")
+    assert story.last(DEE) == expected(hotline, "dispatcher_queue_empty", "en")
+    water = open_need(story)
+    fire = open_need(story, ROSA, "fire in the building at 3 Pearl St 02145 people trapped")
+    story.text(DEE, "q")
+    queue = story.last(DEE)
+    assert queue.index(fire) < queue.index(water)  # emergencies first
+    story.text(DEE, f"SHOW {water}")
+    assert "12 Elm St" in story.last(DEE) and "water" in story.last(DEE)
+    story.text(DEE, f"ASSIGN {water} carla")
+    assert story.last(DEE) == expected(
+        hotline, "dispatcher_assigned", "en", code=water, assignee="Carla Diaz"
+    )
+    assert "12 Elm St" in story.last(CARLA)
+    assert request_row(hotline, water).claimed_by_id is not None
+    assert ("claimed", "dispatcher", "Dee") in events(hotline, water)
+    story.text(DEE, f"CLOSE {fire}")
+    assert request_row(hotline, fire).status == RequestStatus.CANCELLED
+    story.text(DEE, "SHOW 999")
+    assert story.last(DEE) == expected(hotline, "dispatcher_unknown_code", "en", code="999")
+    story.text(DEE, "what is going on")
+    assert story.last(DEE) == expected(hotline, "dispatcher_menu", "en")
+
+
+def test_stale_claim_prompts_once_then_alerts_dispatchers(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    code = open_need(story)
+    story.text(BEN, f"yes {code}")
+    hotline.clock.advance(timedelta(minutes=181))  # type: ignore[attr-defined]
+    run_due_timers(hotline)
+    story.settle()
+    assert story.last(BEN) == expected(hotline, "stale_prompt", "en", code=code)
+    prompts = len(story.inbox(BEN))
+    hotline.clock.advance(timedelta(minutes=61))  # type: ignore[attr-defined]
+    run_due_timers(hotline)
+    story.settle()
+    assert code in story.last(DEE) and "Ben" in story.last(DEE)
+    assert len(story.inbox(BEN)) == prompts  # prompted only once
+
+
+def test_location_question_times_out_and_offers_anyway(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    story.text(NEIGHBOUR, "we need diapers")
+    code = code_in(story.inbox(NEIGHBOUR)[0])
+    assert request_row(hotline, code).status == RequestStatus.NEEDS_INFO
+    hotline.clock.advance(timedelta(minutes=11))  # type: ignore[attr-defined]
+    run_due_timers(hotline)
+    story.settle()
+    assert request_row(hotline, code).status == RequestStatus.OFFERING
+    assert sum(1 for p in (ANA, BEN, CARLA, DAN) if story.inbox(p)) == 2
+
+
+def test_a_replayed_webhook_and_jobs_run_twice_change_nothing(
+    story: Story, hotline: Hotline, sim, cast: None
+) -> None:
+    from hotline.dispatch import offer_request
+    from hotline.intake import handle_inbound
+
+    result = sim.text_hotline(NEIGHBOUR, "+16175550100", "need water at 12 Elm St 02145")
+    story.settle()
+    sim.repost(result)
+    story.settle()
+    with hotline.sessions() as session:
+        request = session.scalars(select(HelpRequest)).one()
+        inbound = session.scalars(select(InboundMessage)).one()
+    handle_inbound(hotline, inbound.id)
+    offer_request(hotline, request.id, 1)
+    run_jobs(hotline)
+    with hotline.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(HelpRequest)) == 1
+        assert session.scalar(select(func.count()).where(OutboundMessage.template == "offer")) == 2
+        assert session.scalar(select(func.count()).where(OutboundMessage.template == "ack")) == 1
+    assert len(story.inbox(NEIGHBOUR)) == 1
+    assert len(story.inbox(BEN)) == 1
+
+
+def test_groups_do_not_see_each_other(story: Story, hotline: Hotline, sim, cast: None) -> None:
+    from hotline.groups import add_group
+    from hotline.people import add_volunteer
+
+    with hotline.sessions.begin() as session:
+        other = add_group(
+            session, "Medford Neighbours", "+17815550100", zones=[{"name": "02155", "aliases": []}]
+        )
+        add_volunteer(session, other, "+17815550101", name="Mo", zones=["02155"], on_call=True)
+    code = open_need(story)
+    assert sim.messages_to("+17815550101") == []
+    sim.text_hotline("+17815550101", "+17815550100", f"YES {code}")
+    story.settle()
+    assert request_row(hotline, code).status == RequestStatus.OFFERING
+    assert "Elm" not in sim.messages_to("+17815550101")[-1].body
