@@ -20,8 +20,9 @@ def create_app(settings: Settings | None = None, hotline: Hotline | None = None)
     app.extensions["hotline"] = hotline
     logging.basicConfig(level=hotline.settings.log_level)
 
-    from hotline.web import health, twilio_hooks
+    from hotline.web import health, twilio_hooks, voice_hooks
 
     app.register_blueprint(twilio_hooks.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(voice_hooks.bp)
     return app
