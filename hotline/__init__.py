@@ -20,9 +20,10 @@ def create_app(settings: Settings | None = None, hotline: Hotline | None = None)
     app.extensions["hotline"] = hotline
     logging.basicConfig(level=hotline.settings.log_level)
 
-    from hotline.web import health, twilio_hooks, voice_hooks
+    from hotline.web import dashboard, health, twilio_hooks, voice_hooks
 
     app.register_blueprint(twilio_hooks.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(voice_hooks.bp)
+    dashboard.init_app(app, public_url=hotline.settings.public_url)
     return app

@@ -14,6 +14,7 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hotline.accounts import WeakPassword, hash_password, set_password
 from hotline.db import make_engine, make_session_factory
 from hotline.groups import GroupError, add_group, ensure_default_group, parse_zone
 from hotline.models import Contact, Dispatcher, Group, Volunteer
@@ -291,13 +292,60 @@ def dispatcher() -> None:
 @dispatcher.command("add")
 @click.argument("number")
 @click.option("--name", required=True)
+@click.option(
+    "--password",
+    "with_password",
+    is_flag=True,
+    help="prompt for a dashboard password (else they sign in with a texted code)",
+)
 @group_option
-def dispatcher_add(number: str, name: str, group_name: str | None) -> None:
-    """Add a dispatcher (they can text Q, SHOW, ASSIGN and CLOSE)."""
+def dispatcher_add(number: str, name: str, with_password: bool, group_name: str | None) -> None:
+    """Add a dispatcher (they can text Q, SHOW, ASSIGN and CLOSE, and use the dashboard)."""
+    password = _new_password() if with_password else None
     with database() as session:
         g = group_by_name(session, group_name)
         d = add_dispatcher(session, g, number, name=name)
+        if password is not None:
+            set_password(d, password)
         click.echo(f"dispatcher {name} {d.contact.phone_number}")
+
+
+@dispatcher.command("password")
+@click.argument("number")
+@group_option
+def dispatcher_password(number: str, group_name: str | None) -> None:
+    """Set a dispatcher's dashboard password; their other dashboard sessions end."""
+    password = _new_password()
+    with database() as session:
+        g = group_by_name(session, group_name)
+        d = _dispatcher(session, g, number)
+        set_password(d, password)
+        click.echo(f"password set for {d.contact.name or d.contact.phone_number}")
+
+
+def _new_password() -> str:
+    password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        hash_password(password)  # refuse a weak one before touching the database
+    except WeakPassword as exc:
+        raise click.ClickException(f"password not set: {exc}") from None
+    return password
+
+
+def _dispatcher(session: Session, g: Group, number: str) -> Dispatcher:
+    e164 = _number(number, g)
+    d = session.scalar(
+        select(Dispatcher)
+        .join(Contact, Dispatcher.contact_id == Contact.id)
+        .where(
+            Dispatcher.group_id == g.id,
+            Contact.phone_number == e164,
+            Dispatcher.active.is_(True),
+        )
+    )
+    if d is None:
+        raise click.ClickException(f"no dispatcher with number {number}")
+    return d
 
 
 @dispatcher.command("list")
@@ -322,20 +370,9 @@ def dispatcher_list(group_name: str | None) -> None:
 def dispatcher_remove(number: str, group_name: str | None) -> None:
     with database() as session:
         g = group_by_name(session, group_name)
-        e164 = _number(number, g)
-        d = session.scalar(
-            select(Dispatcher)
-            .join(Contact, Dispatcher.contact_id == Contact.id)
-            .where(
-                Dispatcher.group_id == g.id,
-                Contact.phone_number == e164,
-                Dispatcher.active.is_(True),
-            )
-        )
-        if d is None:
-            raise click.ClickException(f"no dispatcher with number {number}")
+        d = _dispatcher(session, g, number)
         d.active = False
-        click.echo(f"removed dispatcher {d.contact.name or e164}")
+        click.echo(f"removed dispatcher {d.contact.name or d.contact.phone_number}")
 
 
 # --- triage -------------------------------------------------------------------------------

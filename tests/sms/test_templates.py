@@ -69,6 +69,8 @@ KEYS: dict[str, frozenset[str]] = {
         "dispatcher_menu": "",
         "dispatcher_optout": "code",
         "volunteer_cancelled": "code",
+        "login_code": "group code",
+        "note_to_neighbour": "group detail",
     }.items()
 }
 TWO_SEGMENTS = {"claim_details", "call_back_details", "dispatcher_queue", "dispatcher_show"}

@@ -1,0 +1,213 @@
+"""What a dispatcher can do to a request from the dashboard, each step in the audit trail.
+
+The work itself is dispatch's (claim, close, release, schedule_offers); this module adds the
+dispatcher as the actor and the few steps only the dashboard takes (triage edits, merges).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+
+from hotline import dispatch
+from hotline.db import changed
+from hotline.models import (
+    ACTIVE_STATUSES,
+    UNCLAIMED_STATUSES,
+    AidOffer,
+    Contact,
+    Group,
+    HelpRequest,
+    InboundMessage,
+    Priority,
+    RequestEvent,
+    RequestStatus,
+    Urgency,
+    VoiceCall,
+    Volunteer,
+)
+from hotline.needs import Actor, record_event
+from hotline.outbound import queue_sms
+from hotline.services import Hotline, Work
+
+NOTE_LIMIT = 60  # the {detail} placeholder's limit: a longer note would be clipped unseen
+
+
+class ActionRefused(ValueError):
+    """The action cannot be done to this request now; the message says why, for a flash."""
+
+
+@dataclass(frozen=True)
+class TriageEdit:
+    categories: list[str]
+    urgency: Urgency
+    location: str | None
+    zone: str | None
+    people: int | None
+
+
+def edit_triage(
+    h: Hotline, work: Work, request: HelpRequest, actor: Actor, edit: TriageEdit
+) -> dict[str, Any]:
+    """Correct what triage read; the event lists each changed field as [before, after]."""
+    changes: dict[str, Any] = {}
+    for field, value in (
+        ("categories", edit.categories),
+        ("urgency", edit.urgency),
+        ("location", edit.location),
+        ("zone", edit.zone),
+        ("people", edit.people),
+    ):
+        before = getattr(request, field)
+        if before != value:
+            changes[field] = [_plain(before), _plain(value)]
+            setattr(request, field, value)
+    if changes:
+        request.updated_at = h.clock.now()
+        record_event(work.session, request, actor, "triage_edited", h.clock.now(), **changes)
+    return changes
+
+
+def _plain(value: object) -> object:
+    return value.value if isinstance(value, Urgency) else value
+
+
+def offer_again(h: Hotline, work: Work, request: HelpRequest, actor: Actor) -> None:
+    """Send a new wave now, also for an escalated request that had run out of volunteers."""
+    if request.status not in UNCLAIMED_STATUSES:
+        raise ActionRefused(f"#{request.code} is {request.status.value}: nothing to offer")
+    if request.status != RequestStatus.OFFERING:
+        request.status = RequestStatus.OPEN
+    request.updated_at = h.clock.now()
+    record_event(
+        work.session, request, actor, "offered_again", h.clock.now(), wave=request.wave + 1
+    )
+    dispatch.schedule_offers(h, work, request)
+
+
+def assign(
+    h: Hotline, work: Work, group: Group, request: HelpRequest, volunteer: Volunteer, actor: Actor
+) -> None:
+    """Give the request to a named volunteer, taking it back from another claimant first."""
+    if request.status == RequestStatus.CLAIMED and request.claimed_by_id == volunteer.id:
+        raise ActionRefused(
+            f"#{request.code} is already with {dispatch.volunteer_label(volunteer)}"
+        )
+    if request.status == RequestStatus.CLAIMED and request.claimed_by_id is not None:
+        previous = work.session.get_one(Volunteer, request.claimed_by_id)
+        dispatch.release(h, work, group, request, previous)
+        dispatch.say(
+            h,
+            work,
+            group,
+            previous.contact,
+            "volunteer_cancelled",
+            request=request,
+            priority=Priority.CLAIM,
+            dedupe=f"reassigned:{request.id}:{previous.id}:{h.clock.now().timestamp()}",
+            code=request.code,
+        )
+    if not dispatch.claim(h, work, group, request, volunteer, actor):
+        raise ActionRefused(f"#{request.code} is {request.status.value}: it cannot be assigned")
+
+
+def text_neighbour(
+    h: Hotline, work: Work, group: Group, request: HelpRequest, actor: Actor, note: str
+) -> None:
+    note = " ".join(note.split())
+    if not note:
+        raise ActionRefused("write the text first")
+    if len(note) > NOTE_LIMIT:
+        raise ActionRefused(f"keep it to {NOTE_LIMIT} characters so it fits one text")
+    neighbour = work.session.get_one(Contact, request.contact_id)
+    sent = queue_sms(
+        h,
+        work,
+        group,
+        neighbour,
+        "note_to_neighbour",
+        priority=Priority.REPLY,
+        request_id=request.id,
+        group=group.name,
+        detail=note,
+    )
+    record_event(
+        work.session,
+        request,
+        actor,
+        "texted_neighbour",
+        h.clock.now(),
+        text=sent.body if sent else note,
+        blocked=bool(neighbour.opted_out),
+    )
+
+
+def merge(
+    h: Hotline, work: Work, group: Group, kept: HelpRequest, duplicate: HelpRequest, actor: Actor
+) -> int:
+    """Close the duplicate as merged and move its texts and calls onto the kept request."""
+    session, now = work.session, h.clock.now()
+    if duplicate.id == kept.id:
+        raise ActionRefused("a request cannot be merged with itself")
+    if kept.status not in ACTIVE_STATUSES:
+        raise ActionRefused(
+            f"#{kept.code} is {kept.status.value}: reopen it or merge the other way"
+        )
+    if not dispatch.close(h, work, group, duplicate, actor, action="merged"):
+        raise ActionRefused(f"#{duplicate.code} is {duplicate.status.value}: it cannot be merged")
+    moved = changed(
+        session,
+        update(InboundMessage)
+        .where(InboundMessage.request_id == duplicate.id)
+        .values(request_id=kept.id)
+        .execution_options(synchronize_session=False),
+    )
+    session.execute(
+        update(VoiceCall)
+        .where(VoiceCall.request_id == duplicate.id)
+        .values(request_id=kept.id)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    # dispatch.close wrote the duplicate's "merged" event; say there where it went.
+    closing = session.scalar(
+        select(RequestEvent)
+        .where(RequestEvent.request_id == duplicate.id, RequestEvent.action == "merged")
+        .order_by(RequestEvent.id.desc())
+        .limit(1)
+    )
+    if closing is not None:
+        closing.detail = {"into": kept.code, "texts_moved": moved}
+    kept.updated_at = now
+    record_event(session, kept, actor, "merged", now, duplicate=duplicate.code, texts_moved=moved)
+    return moved
+
+
+def close(
+    h: Hotline, work: Work, group: Group, request: HelpRequest, actor: Actor, *, reason: str
+) -> None:
+    if reason not in {"closed", "cancelled"}:
+        raise ActionRefused("choose closed or cancelled")
+    if not dispatch.close(h, work, group, request, actor, action=reason):
+        raise ActionRefused(f"#{request.code} is already {request.status.value}")
+
+
+def match_offer(
+    h: Hotline, work: Work, offer: AidOffer, request: HelpRequest, actor: Actor
+) -> None:
+    """Pair something a neighbour offered with a request that needs it."""
+    if offer.status != "open":
+        raise ActionRefused(f"that offer is already {offer.status}")
+    offer.status, offer.matched_request_id = "matched", request.id
+    request.updated_at = h.clock.now()
+    record_event(
+        work.session,
+        request,
+        actor,
+        "aid_offer_matched",
+        h.clock.now(),
+        offer=offer.id,
+        summary=offer.body[:80],
+    )

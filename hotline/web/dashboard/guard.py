@@ -1,0 +1,172 @@
+"""Who is signed in, and what every dashboard response carries: CSRF checks, headers, gzip."""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Response, abort, current_app, g, redirect, request, session, url_for
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from hotline.accounts import session_stamp
+from hotline.models import Dispatcher, Group, HelpRequest
+from hotline.needs import Actor
+from hotline.services import Hotline
+from hotline.web.dashboard.blueprint import bp
+
+csrf = CSRFProtect()
+
+# Reached without signing in (POSTs to them are still CSRF-checked).
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "dashboard.static",
+        "dashboard.sign_in",
+        "dashboard.sign_in_password",
+        "dashboard.send_code",
+        "dashboard.sign_in_code",
+    }
+)
+# Answered with 401 rather than a redirect: the page's script reloads into the sign-in page.
+BACKGROUND_ENDPOINTS = frozenset({"dashboard.queue_rows", "dashboard.events"})
+SIGNED_IN_AT_MOST = timedelta(hours=24)
+# Writing last_seen_at on every fragment fetch would be a write per second per dashboard.
+SEEN_EVERY = timedelta(seconds=30)
+GZIP_TYPES = ("text/html", "text/css", "text/javascript", "application/javascript", "image/svg")
+GZIP_AT_LEAST = 512
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+@dataclass(frozen=True)
+class Desk:
+    """The signed-in dispatcher, as plain values that outlive the database session."""
+
+    dispatcher_id: int
+    group_id: int
+    name: str
+
+    def actor(self) -> Actor:
+        return Actor("dispatcher", self.dispatcher_id, self.name)
+
+
+def hotline() -> Hotline:
+    h: Hotline = current_app.extensions["hotline"]
+    return h
+
+
+def desk() -> Desk:
+    signed_in: Desk = g.desk
+    return signed_in
+
+
+def group_of(db: Session) -> Group:
+    return db.get_one(Group, desk().group_id)
+
+
+def request_or_404(db: Session, code: str, *, lock: bool = False) -> HelpRequest:
+    """A request of the signed-in dispatcher's group; another group's code is simply not found."""
+    query = select(HelpRequest).where(
+        HelpRequest.group_id == desk().group_id, HelpRequest.code == code
+    )
+    found = db.scalar(query.with_for_update() if lock else query)
+    if found is None:
+        abort(404)
+    return found
+
+
+def touch(h: Hotline, dispatcher_id: int, seen: datetime | None) -> None:
+    """Record that this dispatcher is watching, so alerts need not go to them by SMS."""
+    now = h.clock.now()
+    if seen is not None and now - seen < SEEN_EVERY:
+        return
+    with h.sessions.begin() as db:
+        db.execute(
+            update(Dispatcher).where(Dispatcher.id == dispatcher_id).values(last_seen_at=now)
+        )
+
+
+def sign_in_as(dispatcher: Dispatcher, now: datetime) -> None:
+    session.clear()
+    session.permanent = True
+    session["dispatcher_id"] = dispatcher.id
+    session["stamp"] = session_stamp(dispatcher)
+    session["since"] = now.timestamp()
+
+
+@bp.before_request
+def check_request() -> Any:
+    if request.method == "POST":
+        csrf.protect()
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    found = _signed_in()
+    if found is None:
+        session.pop("dispatcher_id", None)
+        if request.endpoint in BACKGROUND_ENDPOINTS:
+            abort(401)
+        return redirect(url_for("dashboard.sign_in"))
+    g.desk = found
+    return None
+
+
+def _signed_in() -> Desk | None:
+    dispatcher_id, stamp, since = (session.get(k) for k in ("dispatcher_id", "stamp", "since"))
+    if not isinstance(dispatcher_id, int) or not isinstance(since, float | int):
+        return None
+    h = hotline()
+    if h.clock.now().timestamp() - since > SIGNED_IN_AT_MOST.total_seconds():
+        return None
+    with h.sessions() as db:
+        dispatcher = db.get(Dispatcher, dispatcher_id)
+        if dispatcher is None or not dispatcher.active or session_stamp(dispatcher) != stamp:
+            return None
+        found = Desk(dispatcher.id, dispatcher.group_id, dispatcher.contact.name or "dispatcher")
+        seen = dispatcher.last_seen_at
+    touch(h, found.dispatcher_id, seen)
+    return found
+
+
+@bp.after_request
+def harden(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.endpoint != "dashboard.static":
+        # Pages hold neighbours' details: never keep them in a shared or back-button cache.
+        response.headers["Cache-Control"] = "no-store"
+    return _gzipped(response)
+
+
+def _gzipped(response: Response) -> Response:
+    """Compress text for phones on a weak link; the event stream and small bodies go as they are."""
+    if (
+        response.status_code != 200
+        or "gzip" not in request.headers.get("Accept-Encoding", "")
+        or "Content-Encoding" in response.headers
+        or not (response.mimetype or "").startswith(GZIP_TYPES)
+    ):
+        return response
+    response.direct_passthrough = False
+    body = response.get_data()
+    response.vary.add("Accept-Encoding")
+    if len(body) < GZIP_AT_LEAST:
+        return response
+    response.set_data(gzip.compress(body, compresslevel=6))
+    response.headers["Content-Encoding"] = "gzip"
+    etag, weak = response.get_etag()
+    if etag:
+        response.set_etag(etag + "-gz", weak=bool(weak))
+    return response

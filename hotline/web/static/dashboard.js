@@ -1,0 +1,41 @@
+// Keeps the queue live: an event stream says when something changed, then the rows are
+// fetched again. When the stream drops, a timer refetches until it is back.
+(function () {
+  "use strict";
+  var rows = document.getElementById("queue-rows");
+  if (!rows) { return; }
+  var live = document.getElementById("live");
+  var fallback = null;
+  var FALLBACK_MS = 15000;
+
+  function say(text) { if (live) { live.textContent = text; } }
+
+  function refresh() {
+    return fetch(rows.dataset.src, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        if (response.status === 401) { window.location.reload(); return null; }
+        return response.ok ? response.text() : null;
+      })
+      .then(function (html) {
+        if (html !== null) {
+          rows.innerHTML = html;
+          say("Updated " + new Date().toLocaleTimeString());
+        }
+      })
+      .catch(function () { say("Offline: retrying"); });
+  }
+
+  function startFallback() {
+    if (fallback === null) { fallback = window.setInterval(refresh, FALLBACK_MS); }
+  }
+
+  function stopFallback() {
+    if (fallback !== null) { window.clearInterval(fallback); fallback = null; }
+  }
+
+  if (!window.EventSource) { startFallback(); return; }
+  var stream = new EventSource(rows.dataset.events);
+  stream.addEventListener("change", function () { refresh(); });
+  stream.onopen = function () { stopFallback(); say("Live"); };
+  stream.onerror = function () { startFallback(); };
+})();
