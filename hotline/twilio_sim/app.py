@@ -23,6 +23,8 @@ from hotline.twilio_sim.state import (
     SimState,
     is_e164,
 )
+from hotline.twilio_sim.voice import Switchboard
+from hotline.twilio_sim.voice_page import add_voice_routes
 
 API_PREFIX = f"/{API_VERSION}/Accounts/"
 # Longest outage another process may ask for over HTTP; it cannot lift a refusal itself.
@@ -109,7 +111,11 @@ def _api_error(error: ApiError) -> Response:
 
 
 def create_sim_app(
-    state: SimState, carrier: Carrier | None = None, *, refuse: RefuseHook | None = None
+    state: SimState,
+    carrier: Carrier | None = None,
+    *,
+    refuse: RefuseHook | None = None,
+    switchboard: Switchboard | None = None,
 ) -> Flask:
     """Build the sim's Flask app around a state; refuse is how /_sim/fault can stop listening."""
     app = Flask(__name__)
@@ -118,6 +124,7 @@ def create_sim_app(
     _add_twilio_api(app, state, carrier)
     _add_phone_page(app, state, carrier)
     _add_controls(app, state, refuse)
+    add_voice_routes(app, state, switchboard or Switchboard(state, carrier.poster))
     return app
 
 

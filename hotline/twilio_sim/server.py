@@ -24,6 +24,7 @@ from hotline.twilio_sim.state import (
     SimMessage,
     SimState,
 )
+from hotline.twilio_sim.voice import Call, Switchboard
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,10 @@ class SimServer:
             landlines=set(landlines),
         )
         self.carrier = Carrier(self.state, poster)
-        self.app = create_sim_app(self.state, self.carrier, refuse=self._refuse_for)
+        self.switchboard = Switchboard(self.state, self.carrier.poster)
+        self.app = create_sim_app(
+            self.state, self.carrier, refuse=self._refuse_for, switchboard=self.switchboard
+        )
         self.host = host
         self.port = port
         self._connections = _Connections()
@@ -288,6 +292,10 @@ class SimServer:
             from_number, to_number, body, opt_out_type=opt_out_type, bad_signature=bad_signature
         )
 
+    def call_hotline(self, from_number: str, to_number: str | None = None) -> Call:
+        """Call the hotline from a phone; the Call answers press(), wait(), record(), hang_up()."""
+        return self.switchboard.call_hotline(from_number, to_number)
+
     def repost(self, result: InboundResult) -> InboundResult:
         """Deliver the same inbound webhook again (same MessageSid), as Twilio's retry does."""
         return self.carrier.repost(result)
@@ -321,6 +329,7 @@ class SimServer:
         if self._started:
             self.set_fault(None)  # reopens the port if it was refusing
         self.state.reset()
+        self.switchboard.reset()
 
     def __repr__(self) -> str:
         where: Any = self.url if self._started else "stopped"
