@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from time import monotonic
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from hotline.models import Group, InboundMessage
 from hotline.phones import normalise_loose, region_of
@@ -20,9 +22,23 @@ class Recorded:
     processed: bool
 
 
-def group_for_number(hotline: Hotline, to_number: str) -> Group | None:
-    with hotline.sessions() as session:
-        return session.scalar(select(Group).where(Group.hotline_number == to_number))
+def _group_for_number(hotline: Hotline, session: Session, to_number: str) -> tuple[int, str] | None:
+    """The group (id, region) that owns a hotline number, cached briefly in this process.
+
+    Every webhook needs it; groups change rarely, so a minute of staleness costs nothing and
+    saves a query per text under load.
+    """
+    now = monotonic()
+    cached = hotline.group_numbers.get(to_number)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    row = session.execute(
+        select(Group.id, Group.region).where(Group.hotline_number == to_number)
+    ).first()
+    found = (row[0], row[1]) if row else None
+    if found is not None:
+        hotline.group_numbers[to_number] = (now + 60.0, found)
+    return found
 
 
 def record_inbound(
@@ -37,20 +53,20 @@ def record_inbound(
 ) -> Recorded:
     """Commit the message (unique on provider + id), then enqueue its handling by id."""
     to_e164 = normalise_loose(to_number, hotline.settings.default_region)
-    group = group_for_number(hotline, to_e164)
-    region = group.region if group else region_of(to_e164, hotline.settings.default_region)
-    row = InboundMessage(
-        group_id=group.id if group else None,
-        provider=provider,
-        provider_sid=provider_sid,
-        from_number=normalise_loose(from_number, region),
-        to_number=to_e164,
-        body=body,
-        opt_out_type=(opt_out_type or None),
-        received_at=hotline.clock.now(),
-    )
     try:
         with hotline.work() as work:
+            group = _group_for_number(hotline, work.session, to_e164)
+            region = group[1] if group else region_of(to_e164, hotline.settings.default_region)
+            row = InboundMessage(
+                group_id=group[0] if group else None,
+                provider=provider,
+                provider_sid=provider_sid,
+                from_number=normalise_loose(from_number, region),
+                to_number=to_e164,
+                body=body,
+                opt_out_type=(opt_out_type or None),
+                received_at=hotline.clock.now(),
+            )
             work.session.add(row)
             work.session.flush()
             inbound_id = row.id

@@ -55,6 +55,8 @@ class Hotline:
         return Queues(self.redis)
 
     _triagers: dict[tuple[object, ...], Triager] = field(default_factory=dict)
+    # Hotline number -> (expiry, (group id, region)), filled by the webhook path.
+    group_numbers: dict[str, tuple[float, tuple[int, str]]] = field(default_factory=dict)
 
     def triager_for(self, zones: list[dict[str, object]], default_language: str) -> Triager:
         """A triager for a group's zones; built once per process, compiling is the slow part."""
