@@ -129,7 +129,7 @@ def readme_table(
     cells = [f"**{results[key].macro_f1:.3f}**" for key in ORDER]
     lines.append("| **macro-F1 (13 labels)** | " + " | ".join(cells) + " |")
     for name, attribute in (("precision", "precision"), ("recall", "recall")):
-        cells = [f"{getattr(results[key].life, attribute):.2f}" for key in ORDER]
+        cells = [f"{getattr(results[key].life, attribute):.3f}" for key in ORDER]
         lines.append(f"| rescue + medical {name} | " + " | ".join(cells) + " |")
     note = (
         f"\nHeld-out: {counts['held-out']} messages with odd ids (the figures that count); "
@@ -189,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = results[key]
         print(
             f"{key[0]:>8} {key[1]:<8} macro-F1 {report.macro_f1:.3f}   rescue+medical "
-            f"P {report.life.precision:.2f} R {report.life.recall:.2f}"
+            f"P {report.life.precision:.3f} R {report.life.recall:.3f}"
         )
     print(f"speed: {rate:,.0f} texts/s on one core ({len(texts)} texts)")
     if args.write_readme:

@@ -1,0 +1,106 @@
+"""Rescue and medical needs written in everyday words, in all four languages.
+
+A missed emergency is the costliest mistake, so these cover the ways people actually say
+someone is hurt, ill, pregnant or under a collapsed building, and the few phrases that say
+nobody is hurt.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from hotline.triage import Triager
+
+LIFE = {"rescue", "medical"}
+
+
+@pytest.fixture(scope="module")
+def triager() -> Triager:
+    return Triager()
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # Haitian Creole
+        ("gen yon moun anba dekomb nan Delmas", "rescue"),
+        ("gen 6 moun anban dekonb yo", "rescue"),
+        ("mgen yon moun anba 2konb", "rescue"),
+        ("yon mi tombe sou pye mwen", "rescue"),
+        ("ki kote pou nou al pran vaksin nan", "medical"),
+        ("manman m dyabetik li bezwen ensilin", "medical"),
+        ("pitit mwen gen malozye", "medical"),
+        ("kisa pou nou fe pou nou evite epidemi", "medical"),
+        ("pye l kase li pa ka mache", "medical"),
+        ("mwen gen opresyon mwen pa ka pran souf", "medical"),
+        ("timoun yo gen djare ak lafyev", "medical"),
+        ("yo ban m konprime men doule a la toujou", "medical"),
+        ("li fe operasyon nan lopital la", "medical"),
+        ("madanm mwen gwo vant li pral akouche", "medical"),
+        ("nou bezwen dezenfektan pou twalet yo", "medical"),
+        ("fanm nan fe foskouch", "medical"),
+        ("pitit fi mwen pa viv an sante", "medical"),
+        ("timoun yo gen gratel sou tout ko yo", "medical"),
+        ("mwen bezwen yon doct pou bb a", "medical"),
+        ("li gen enfeksyon nan pye li", "medical"),
+        ("li pran yon bal nan janm", "medical"),
+        # French
+        ("nous avons besoin d'eau et de soin sante", "medical"),
+        ("kit de premier soin svp", "medical"),
+        ("je ne sais pas comment eviter une epidemie", "medical"),
+        ("j'ai de l'asthme et je ne trouve pas de comprime", "medical"),
+        ("mon fils est souffrant depuis trois jours", "medical"),
+        ("il a une plaie infectee au bras", "medical"),
+        ("des gens sous les decombres du marche", "rescue"),
+        ("ma femme a fait une fausse couche", "medical"),
+        ("il a ete blesse par balle hier soir", "medical"),
+        ("au secours, la maison s'est effondree", "rescue"),
+        # English
+        ("food, water and care for the children", "medical"),
+        ("I need help, I am short of breath", "medical"),
+        ("remove the bodies before epidemics start", "medical"),
+        ("where can I see a psychologist", "medical"),
+        ("my son is dehydrated and very weak", "medical"),
+        ("he was shot in the leg", "medical"),
+        ("she can not walk since the quake", "medical"),
+        ("people on whom blocks fell have not been cared for", "medical"),
+        ("the kids have rashes and itching", "medical"),
+        ("SOS at Ridore street", "rescue"),
+        ("someone is alive in the rubble of the market", "rescue"),
+        # Spanish
+        ("auxilio, el agua sube", "rescue"),
+        ("mi hermano esta herido de bala", "medical"),
+    ],
+)
+def test_life_needs_are_found(triager: Triager, text: str, label: str) -> None:
+    assert label in triager.triage(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we need rubble removed from the school yard",
+        "I am stuck in Haiti and want to go to France",
+        "the sun is hot, we need a tent",
+        "we need water treatment tablets",
+        "call digicel about my phone card",
+        "mwen pa blese men kay mwen kraze",
+        "nou pa gen blese men nou bezwen manje",
+        "I am not hurt, my house was destroyed",
+        "there are no wounded but we need food",
+    ],
+)
+def test_no_life_need(triager: Triager, text: str) -> None:
+    assert not LIFE & set(triager.triage(text).categories)
+
+
+def test_gunshot_is_an_emergency_and_medical(triager: Triager) -> None:
+    result = triager.triage("my neighbour was shot, he needs help")
+    assert result.urgency == "emergency"
+    assert {"medical"} <= set(result.categories)
+
+
+def test_sos_is_urgent_rescue(triager: Triager) -> None:
+    result = triager.triage("SOS pou moun nan zon nan, tanpri")
+    assert result.urgency in ("urgent", "emergency")
+    assert "rescue" in result.categories
