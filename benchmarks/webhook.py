@@ -5,7 +5,8 @@ fixed time, and prints requests/s with p50/p99 latency. Afterwards it checks tha
 accepted webhook is a row in the database and a job in Redis: speed that loses texts is no
 speed at all.
 
-    python benchmarks/webhook.py [--seconds 10] [--clients 2] [--threads 8] [--write-readme README.md]
+    python benchmarks/webhook.py [--seconds 10] [--clients 2] [--threads 8] \
+        [--write-readme README.md]
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,8 +104,6 @@ def client(
     url: str, public_url: str, seconds: float, threads: int, out: multiprocessing.Queue
 ) -> None:  # type: ignore[type-arg]
     """One load process: `threads` keep-alive sessions posting signed, unique webhooks."""
-    import threading
-
     validator = RequestValidator(TOKEN)
     deadline = time.monotonic() + seconds
     latencies: list[float] = []
@@ -235,7 +235,8 @@ def main() -> None:
     rows = ["| endpoint | requests/s | p50 ms | p99 ms | errors |", "|---|---|---|---|---|"]
     for r in results:
         rows.append(
-            f"| {r.name} | {r.rate:,.0f} | {r.percentile(50):.1f} | {r.percentile(99):.1f} | {r.errors} |"
+            f"| {r.name} | {r.rate:,.0f} | {r.percentile(50):.1f} "
+            f"| {r.percentile(99):.1f} | {r.errors} |"
         )
     table = "\n".join(rows)
     note = (

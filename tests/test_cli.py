@@ -11,9 +11,11 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, select
 
+from hotline import create_app
 from hotline.cli import main
 from hotline.db import make_session_factory
 from hotline.models import Contact, Dispatcher, Group, Volunteer
+from hotline.settings import MissingSetting, Settings
 
 
 @pytest.fixture
@@ -160,12 +162,9 @@ def test_missing_required_setting_stops_with_one_line(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode != 0
-    assert (
-        result.stderr.strip()
-        == "Error: REDIS_URL is not set: set it to redis://host:6379/0 (or use `hotline run` for an embedded one)"
+    assert result.stderr.strip() == (
+        "Error: REDIS_URL is not set: set it to redis://host:6379/0"
+        " (or use `hotline run` for an embedded one)"
     )
-    from hotline import create_app
-    from hotline.settings import MissingSetting, Settings
-
-    with pytest.raises(MissingSetting, match="^REDIS_URL is not set"):
+    with pytest.raises(MissingSetting, match=r"^REDIS_URL is not set"):
         create_app(Settings.from_env({"HOTLINE_INSTANCE_PATH": str(tmp_path)}))

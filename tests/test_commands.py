@@ -5,21 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
-
-from hotline.models import (
-    AidOffer,
-    Contact,
-    Group,
-    HelpRequest,
-    InboundMessage,
-    OutboundMessage,
-    RequestEvent,
-    RequestStatus,
-    Urgency,
-    Volunteer,
-)
-from hotline.services import Hotline
 from people import (
     ANA,
     BEN,
@@ -33,7 +18,26 @@ from people import (
     expected,
     request_row,
 )
+from sqlalchemy import func, select
 from story import Story, run_due_timers, run_jobs
+
+from hotline.dispatch import offer_request
+from hotline.groups import add_group
+from hotline.intake import handle_inbound
+from hotline.models import (
+    AidOffer,
+    Contact,
+    Group,
+    HelpRequest,
+    InboundMessage,
+    OutboundMessage,
+    RequestEvent,
+    RequestStatus,
+    Urgency,
+    Volunteer,
+)
+from hotline.people import add_volunteer
+from hotline.services import Hotline
 
 
 @pytest.fixture
@@ -366,9 +370,6 @@ def test_location_question_times_out_and_offers_anyway(
 def test_a_replayed_webhook_and_jobs_run_twice_change_nothing(
     story: Story, hotline: Hotline, sim, cast: None
 ) -> None:
-    from hotline.dispatch import offer_request
-    from hotline.intake import handle_inbound
-
     result = sim.text_hotline(NEIGHBOUR, "+16175550100", "need water at 12 Elm St 02145")
     story.settle()
     sim.repost(result)
@@ -388,9 +389,6 @@ def test_a_replayed_webhook_and_jobs_run_twice_change_nothing(
 
 
 def test_groups_do_not_see_each_other(story: Story, hotline: Hotline, sim, cast: None) -> None:
-    from hotline.groups import add_group
-    from hotline.people import add_volunteer
-
     with hotline.sessions.begin() as session:
         other = add_group(
             session, "Medford Neighbours", "+17815550100", zones=[{"name": "02155", "aliases": []}]
