@@ -93,7 +93,16 @@ def send_code() -> tuple[str, int]:
 def _text_code(h: Hotline, work: Work, dispatcher: Dispatcher, number: str) -> None:
     group = work.session.get_one(Group, dispatcher.group_id)
     code = _codes(h).issue(number, dispatcher.id)
-    queue_sms(h, work, group, dispatcher.contact, "login_code", priority=Priority.CLAIM, code=code)
+    queue_sms(
+        h,
+        work,
+        group,
+        dispatcher.contact,
+        "login_code",
+        priority=Priority.CLAIM,
+        group=group.name,
+        code=code,
+    )
 
 
 @bp.post("/dashboard/sign-in/code")

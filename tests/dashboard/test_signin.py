@@ -1,0 +1,175 @@
+"""Signing in and out: passwords, texted codes, expiry, rate limits and the session cookie."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import timedelta
+
+from dashboard.pages import DEE, PASSWORD, MakeRequest, Web
+from sqlalchemy import select
+from story import run_jobs
+
+from hotline import create_app
+from hotline.accounts import set_password
+from hotline.clock import SettableClock
+from hotline.models import Contact, Dispatcher
+from hotline.services import Hotline
+from hotline.twilio_sim.server import SimServer
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(web: Web, people: None) -> None:
+    for path in ("/", "/dashboard/", "/dashboard/volunteers", "/dashboard/stats"):
+        answer = web.get(path, allow_redirects=True)
+        assert answer.url.endswith("/dashboard/sign-in"), path
+        assert "Dispatcher sign-in" in answer.text
+    assert web.get("/dashboard/queue/rows").status_code == 401
+    assert web.get("/dashboard/events").status_code == 401
+
+
+def test_a_password_signs_in_and_sign_out_ends_it(web: Web, people: None) -> None:
+    answer = web.sign_in("617-555-0199")  # any local format of the registered number
+    assert answer.status_code == 302
+    cookie = answer.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # the test server is plain http
+    page = web.get("/dashboard/")
+    assert page.status_code == 200
+    assert "Open requests" in page.text
+    assert web.get("/", allow_redirects=True).url.endswith("/dashboard/")
+    web.post("/dashboard/sign-out")
+    assert web.get("/dashboard/").status_code == 302
+
+
+def test_a_wrong_password_or_unknown_number_is_refused_alike(web: Web, people: None) -> None:
+    wrong = web.sign_in(DEE, "not the password")
+    unknown = web.sign_in("+16175550000", PASSWORD)
+    assert wrong.status_code == unknown.status_code == 401
+    assert "did not match" in wrong.text
+    assert "did not match" in unknown.text
+    assert web.get("/dashboard/").status_code == 302
+
+
+def test_a_texted_code_signs_in_once(
+    web: Web, people: None, hotline: Hotline, sim: SimServer
+) -> None:
+    page = web.post("/dashboard/sign-in/text-me", {"number": DEE})
+    assert page.status_code == 200
+    run_jobs(hotline)
+    text = sim.messages_to(DEE)[-1].body
+    assert text.startswith("Somerville Mutual Aid: your sign-in code is")
+    code = re.search(r"\b(\d{6})\b", text)
+    assert code
+    assert (
+        web.post(
+            "/dashboard/sign-in/code",
+            {"number": DEE, "code": "000000" if code.group(1) != "000000" else "111111"},
+        ).status_code
+        == 401
+    )
+    assert (
+        web.post("/dashboard/sign-in/code", {"number": DEE, "code": code.group(1)}).status_code
+        == 302
+    )
+    assert web.get("/dashboard/").status_code == 200
+    other = Web(web.base)
+    assert (
+        other.post("/dashboard/sign-in/code", {"number": DEE, "code": code.group(1)}).status_code
+        == 401
+    )
+    # Only a keyed hash of the code is kept in Redis.
+    stored = b"".join(
+        hotline.redis.get(k) or b"" for k in hotline.redis.keys("hotline:login-code:*")
+    )
+    assert code.group(1).encode() not in stored
+
+
+def test_asking_a_code_for_an_unknown_number_looks_the_same_and_texts_nobody(
+    web: Web, people: None, hotline: Hotline, sim: SimServer
+) -> None:
+    page = web.post("/dashboard/sign-in/text-me", {"number": "+16175550000"})
+    assert page.status_code == 200
+    assert "a 6-digit code is on its way" in page.text
+    run_jobs(hotline)
+    assert sim.messages_to("+16175550000") == []
+
+
+def test_a_code_expires(web: Web, people: None, hotline: Hotline, sim: SimServer) -> None:
+    web.post("/dashboard/sign-in/text-me", {"number": DEE})
+    run_jobs(hotline)
+    code = re.search(r"\b(\d{6})\b", sim.messages_to(DEE)[-1].body)
+    assert code
+    for key in hotline.redis.keys("hotline:login-code:*"):
+        assert 0 < hotline.redis.ttl(key) <= 600
+
+
+def test_sign_in_tries_are_limited_per_number(web: Web, people: None) -> None:
+    for _ in range(5):
+        assert web.sign_in(DEE, "guessing wrong").status_code == 401
+    blocked = web.sign_in(DEE)  # even the right password, until the window passes
+    assert blocked.status_code == 429
+    assert "Too many tries" in blocked.text
+    assert web.get("/dashboard/").status_code == 302
+
+
+def test_sign_in_tries_are_limited_per_address(web: Web, people: None) -> None:
+    for n in range(30):
+        assert web.sign_in(f"+1617555{1000 + n}", "guess").status_code == 401
+    assert web.sign_in(DEE).status_code == 429
+
+
+def test_sessions_expire(signed_in: Web, clock: SettableClock) -> None:
+    assert signed_in.get("/dashboard/").status_code == 200
+    clock.advance(timedelta(hours=25))
+    assert signed_in.get("/dashboard/").status_code == 302
+
+
+def test_a_new_password_ends_other_sessions(signed_in: Web, hotline: Hotline) -> None:
+    with hotline.sessions.begin() as session:
+        dispatcher = session.scalar(
+            select(Dispatcher).join(Contact).where(Contact.phone_number == DEE)
+        )
+        assert dispatcher is not None
+        set_password(dispatcher, "another long password")
+    assert signed_in.get("/dashboard/").status_code == 302
+
+
+def test_a_removed_dispatcher_is_signed_out(signed_in: Web, hotline: Hotline) -> None:
+    with hotline.sessions.begin() as session:
+        for dispatcher in session.scalars(select(Dispatcher)):
+            dispatcher.active = False
+    assert signed_in.get("/dashboard/").status_code == 302
+
+
+def test_the_cookie_is_secure_behind_https(hotline: Hotline, people: None) -> None:
+    https = replace(
+        hotline, settings=hotline.settings.with_overrides(public_url="https://hotline.example")
+    )
+    client = create_app(hotline=https).test_client()
+    page = client.get("/dashboard/sign-in", base_url="https://hotline.example")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token
+    answer = client.post(
+        "/dashboard/sign-in",
+        data={"number": DEE, "password": PASSWORD, "csrf_token": token.group(1)},
+        base_url="https://hotline.example",
+        headers={"Referer": "https://hotline.example/dashboard/sign-in"},
+    )
+    assert answer.status_code == 302
+    assert "Secure" in answer.headers["Set-Cookie"]
+
+
+def test_the_dashboard_marks_the_dispatcher_as_watching(
+    signed_in: Web, hotline: Hotline, clock: SettableClock, make_request: MakeRequest
+) -> None:
+    def seen() -> object:
+        with hotline.sessions() as session:
+            return session.scalar(select(Dispatcher.last_seen_at))
+
+    assert seen() is None
+    signed_in.get("/dashboard/")
+    assert seen() == clock.now()
+    clock.advance(timedelta(minutes=5))
+    signed_in.get("/dashboard/queue/rows")
+    assert seen() == clock.now()
