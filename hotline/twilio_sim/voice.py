@@ -22,6 +22,9 @@ VOICE_WEBHOOK_PATH = "/twilio/voice"
 # Twilio posts call status changes to the number's "Call status changes" URL.
 VOICE_STATUS_PATH = "/twilio/voice/status"
 APPLICATION_ERROR = "We are sorry, an application error has occurred. Goodbye."
+# Webhooks one action of the phone may lead to (redirects included) before the sim calls it a
+# loop; a real caller would hang up long before.
+MAX_HOPS = 25
 
 # Verbs the hotline may answer with, their attributes (per Twilio's TwiML reference) and the
 # verbs each may nest.
@@ -148,6 +151,7 @@ class Call:
     status: str = "in-progress"
     _waiting: _Waiting | None = None
     _buffer: str = ""
+    _hops: int = 0
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     # -- what the phone does ----------------------------------------------------------------
@@ -290,6 +294,10 @@ class Call:
 
     def _post(self, url: str, extra: Mapping[str, str]) -> None:
         """Post to the hotline and run the TwiML it answers."""
+        self._hops += 1
+        if self._hops > MAX_HOPS:
+            self.errors.append(f"more than {MAX_HOPS} webhooks without waiting for the caller")
+            return self._fail()
         answer = self._send(url, {**self._params(), **extra})
         if answer is None or not 200 <= answer.status < 300:
             if answer is not None:
@@ -310,11 +318,12 @@ class Call:
             elif verb.tag == "Gather":
                 for child in verb:
                     self._speak(child)
-                self._buffer = ""
+                self._buffer, self._hops = "", 0
                 self._waiting = _Waiting(verb, url, verbs[index + 1 :])
                 return
             elif verb.tag == "Record":
                 self.transcript.append(Spoken("[beep]"))
+                self._hops = 0
                 self._waiting = _Waiting(verb, url, verbs[index + 1 :])
                 return
             elif verb.tag == "Redirect":
