@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +33,8 @@ sync_api = pytest.importorskip("playwright.sync_api")
 @pytest.fixture
 def page(hotline: Hotline, web_server: tuple[BaseWSGIServer, object]) -> Iterator[object]:
     if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing in CI")
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     app = web_server[1].app  # type: ignore[attr-defined]  # the fixture's late-bound app
     app.config.update(DASHBOARD_STREAM_SECONDS=20.0, DASHBOARD_POLL_SECONDS=0.5)
