@@ -1,4 +1,4 @@
-"""A call becomes a help request, through the same triage-free path and dispatch as a text."""
+"""A call becomes a help request: no triage needed, the keys say it all; then the same dispatch."""
 
 from __future__ import annotations
 
@@ -21,7 +21,14 @@ from hotline.models import (
 from hotline.needs import Actor, open_request, record_event
 from hotline.people import contact_for
 from hotline.services import Hotline, Work
-from hotline.voice.menu import DEFAULT_CALLBACK, EMERGENCY_NEED, CallState, keys_summary, read_place
+from hotline.voice.menu import (
+    DEFAULT_CALLBACK,
+    EMERGENCY_NEED,
+    CallState,
+    Step,
+    keys_summary,
+    read_place,
+)
 
 PROVIDER = "twilio-voice"
 
@@ -54,13 +61,13 @@ def sync_request(
     session = work.session
     request = session.get(HelpRequest, call.request_id) if call.request_id else None
     if request is None:
-        finished = ending or state.step == "done"
+        finished = ending or state.step == Step.DONE
         if not finished and state.need != EMERGENCY_NEED:
             return None
         request = _open(hotline, work, group, call, state)
     else:
         _update(hotline, work, request, call, state)
-    if state.step == "done" and state.callback_by == "sms" and _can_text(call.from_number):
+    if state.step == Step.DONE and state.callback_by == "sms" and _can_text(call.from_number):
         _acknowledge(hotline, work, group, session.get_one(Contact, request.contact_id), request)
     return request
 
