@@ -104,3 +104,54 @@ def test_sos_is_urgent_rescue(triager: Triager) -> None:
     result = triager.triage("SOS pou moun nan zon nan, tanpri")
     assert result.urgency in ("urgent", "emergency")
     assert "rescue" in result.categories
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # Haitian Creole: breath, hygiene, stomach, fever, pain, care, and their spellings
+        ("granmoun nan abou de souf, li bezwen ed", "medical"),
+        ("m aboudesouf depi yè swa", "medical"),
+        ("li manke souf lè l mache", "medical"),
+        ("nou pa gen latrin ni savon nan kan an", "medical"),
+        ("nou bezwen pwodui ijyèn pou fanm yo", "medical"),
+        ("kote pou m jwenn 2zenfektan pou zòn nan", "medical"),
+        ("tout timoun yo gen vant mennen", "medical"),
+        ("bebe a gen diyare depi 3 jou", "medical"),
+        ("pitit mwen gen lafièv", "medical"),
+        ("mwen gen maltèt ak tèt fè mal chak jou", "medical"),
+        ("madanm mwen bezwen ale nan matènite", "medical"),
+        ("dispansè a fèmen, ki kote pou nou ale", "medical"),
+        ("voye yon anbulans tanpri", "medical"),
+        ("timoun yo gen bouton sou po yo ak demanjezon", "medical"),
+        ("li gen sik nan san, li pa gen ensilin", "medical"),
+        ("gen moun anba debri lekòl la", "rescue"),
+        ("nou bezwen yon ekip sekou nan Fonds Verrettes", "rescue"),
+        # French
+        ("mon pere est essouffle, il respire a peine", "medical"),
+        ("nous manquons d'articles hygieniques", "medical"),
+        ("ma femme est a la maternite sans soins", "medical"),
+        ("le dispensaire du quartier est detruit", "medical"),
+        ("elle a des maux de tete depuis le seisme", "medical"),
+        ("il vit dans la souffrance depuis ce jour", "medical"),
+        ("envoyez une equipe de sauvetage a Leogane", "rescue"),
+        # English
+        ("they closed the bathrooms at the camp", "medical"),
+        ("we need soap and diapers for the babies", "medical"),
+        ("our street is surrounded by flood water", "rescue"),
+    ],
+)
+def test_life_needs_in_other_spellings(triager: Triager, text: str, label: str) -> None:
+    assert label in triager.triage(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nou bezwen diri ak lwil, nou grangou",
+        "nou bezwen tant ak prela, lapli ap tonbe",
+        "nous avons besoin de riz et d'eau potable",
+    ],
+)
+def test_other_needs_stay_other(triager: Triager, text: str) -> None:
+    assert not LIFE & set(triager.triage(text).categories)
