@@ -155,3 +155,9 @@ def test_life_needs_in_other_spellings(triager: Triager, text: str, label: str) 
 )
 def test_other_needs_stay_other(triager: Triager, text: str) -> None:
     assert not LIFE & set(triager.triage(text).categories)
+
+
+def test_everyday_words_are_not_split_into_needs(triager: Triager) -> None:
+    # "pandan" (during) must not read as two lexicon words glued together.
+    result = triager.triage("kisa pou nou fe pandan sezon siklon an")
+    assert not {"food", "medical"} & set(result.categories)
