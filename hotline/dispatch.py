@@ -37,7 +37,7 @@ from hotline.needs import (
     rough_area,
 )
 from hotline.outbound import queue_sms
-from hotline.people import first_name, on_duty_dispatchers
+from hotline.people import dispatchers_watching, first_name, on_duty_dispatchers
 from hotline.phones import display
 from hotline.ranking import Candidate, Need, rank
 from hotline.services import Hotline, Work
@@ -217,39 +217,70 @@ def escalate(
     request.escalated_at = request.escalated_at or now
     request.next_wave_at = None
     record_event(work.session, request, SYSTEM, "escalated", now, reason=reason)
-    for dispatcher in on_duty_dispatchers(work.session, group):
-        say(
-            hotline,
-            work,
-            group,
-            dispatcher.contact,
-            "dispatcher_escalated",
-            request=request,
-            priority=Priority.EMERGENCY if request.urgency == Urgency.EMERGENCY else Priority.CLAIM,
-            dedupe=f"escalated:{request.id}:{request.wave}:{dispatcher.id}",
-            code=request.code,
-            need=offer_need(request),
-            area=rough_area(request),
-            urgency=request.urgency.value,
-        )
+    alert_dispatchers(
+        hotline,
+        work,
+        group,
+        request,
+        "dispatcher_escalated",
+        priority=Priority.EMERGENCY if request.urgency == Urgency.EMERGENCY else Priority.CLAIM,
+        dedupe=f"escalated:{request.id}:{request.wave}",
+        code=request.code,
+        need=offer_need(request),
+        area=rough_area(request),
+        urgency=request.urgency.value,
+    )
 
 
 def alert_emergency(hotline: Hotline, work: Work, group: Group, request: HelpRequest) -> None:
-    for dispatcher in on_duty_dispatchers(work.session, group):
+    alert_dispatchers(
+        hotline,
+        work,
+        group,
+        request,
+        "dispatcher_emergency",
+        priority=Priority.EMERGENCY,
+        dedupe=f"emergency:{request.id}",
+        code=request.code,
+        need=offer_need(request),
+        area=rough_area(request),
+        emergency=group.emergency_number,
+    )
+
+
+def alert_dispatchers(
+    hotline: Hotline,
+    work: Work,
+    group: Group,
+    request: HelpRequest,
+    template: str,
+    /,
+    *,
+    priority: int,
+    dedupe: str,
+    **values: str,
+) -> bool:
+    """Text on-duty dispatchers, unless one has the dashboard open (it shows there).
+
+    Returns whether any SMS went out. Either way the request's audit trail has the event.
+    """
+    now = hotline.clock.now()
+    if dispatchers_watching(work.session, group, now):
+        return False
+    dispatchers = on_duty_dispatchers(work.session, group)
+    for dispatcher in dispatchers:
         say(
             hotline,
             work,
             group,
             dispatcher.contact,
-            "dispatcher_emergency",
+            template,
             request=request,
-            priority=Priority.EMERGENCY,
-            dedupe=f"emergency:{request.id}:{dispatcher.id}",
-            code=request.code,
-            need=offer_need(request),
-            area=rough_area(request),
-            emergency=group.emergency_number,
+            priority=priority,
+            dedupe=f"{dedupe}:{dispatcher.id}",
+            **values,
         )
+    return bool(dispatchers)
 
 
 # --- Offers a volunteer holds ----------------------------------------------------------
@@ -368,9 +399,6 @@ def send_details(
     """What the winner, and only the winner, learns: who, where, what, in which language."""
     template = "call_back_details" if request.callback_by == "call" else "claim_details"
     claimed_at = request.claimed_at.timestamp() if request.claimed_at else 0
-    need = request.need
-    if request.recording_url:
-        need = f"{need} Recording: {request.recording_url}"
     say(
         hotline,
         work,
@@ -384,9 +412,23 @@ def send_details(
         name=neighbour.name or "Neighbour",
         phone=display(neighbour.phone_number),
         address=full_address(request),
-        need=need,
+        need=request.need,
         language=LANGUAGE_NAMES.get(request.language, request.language),
     )
+    if request.recording_url:
+        # A link cut short is useless: it goes in a message of its own.
+        say(
+            hotline,
+            work,
+            group,
+            volunteer.contact,
+            "recording_link",
+            request=request,
+            priority=Priority.CLAIM,
+            dedupe=f"recording:{request.id}:{volunteer.id}:{claimed_at}",
+            code=request.code,
+            link=request.recording_url,
+        )
 
 
 def decline(hotline: Hotline, work: Work, offer: Offer) -> None:
@@ -616,20 +658,18 @@ def check_claim(hotline: Hotline, request_id: int) -> None:
             request.stale_alerted_at = now
             record_event(session, request, SYSTEM, "stale_alerted", now)
             minutes = int((now - (request.claimed_at or now)).total_seconds() // 60)
-            for dispatcher in on_duty_dispatchers(session, group):
-                say(
-                    hotline,
-                    work,
-                    group,
-                    dispatcher.contact,
-                    "dispatcher_stale",
-                    request=request,
-                    priority=Priority.CLAIM,
-                    dedupe=f"stale-alert:{request.id}:{dispatcher.id}:{request.claimed_at}",
-                    code=request.code,
-                    volunteer=volunteer_label(volunteer),
-                    minutes=str(minutes),
-                )
+            alert_dispatchers(
+                hotline,
+                work,
+                group,
+                request,
+                "dispatcher_stale",
+                priority=Priority.CLAIM,
+                dedupe=f"stale-alert:{request.id}:{request.claimed_at}",
+                code=request.code,
+                volunteer=volunteer_label(volunteer),
+                minutes=str(minutes),
+            )
 
 
 def location_timeout(hotline: Hotline, request_id: int) -> None:

@@ -46,7 +46,6 @@ from hotline.people import (
     dispatcher_of,
     find_volunteer,
     first_name,
-    on_duty_dispatchers,
     volunteer_of,
 )
 from hotline.phones import display, mask
@@ -185,17 +184,16 @@ class Conversation:
                 dispatch.close(
                     self.hotline, self.work, self.group, request, actor, action="opted_out"
                 )
-                for d in on_duty_dispatchers(self.session, self.group):
-                    say(
-                        self.hotline,
-                        self.work,
-                        self.group,
-                        d.contact,
-                        "dispatcher_optout",
-                        request=request,
-                        dedupe=f"optout:{request.id}:{d.id}",
-                        code=request.code,
-                    )
+                dispatch.alert_dispatchers(
+                    self.hotline,
+                    self.work,
+                    self.group,
+                    request,
+                    "dispatcher_optout",
+                    priority=Priority.CLAIM,
+                    dedupe=f"optout:{request.id}",
+                    code=request.code,
+                )
             # Twilio (or the carrier) confirms the opt-out itself; we may not text them now.
             return True
         if verb == Verb.START:
@@ -415,6 +413,8 @@ class Conversation:
             self.group,
             self.contact,
             template,
+            request=None,
+            priority=Priority.REPLY,
             dedupe=f"reply:{self.message.id}:{template}",
             **values,
         )

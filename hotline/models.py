@@ -161,6 +161,7 @@ GROUP_SETTING_DEFAULTS: dict[str, Any] = {
     "stale_claim_minutes": 180,
     "stale_alert_minutes": 60,
     "sends_per_second": 1.0,
+    "send_burst": 5,
     "menu_limit_per_minute": 1,
     "menu_limit_in_a_row": 5,
     "digest_minutes": 60,
@@ -345,7 +346,10 @@ class OutboundMessage(Base):
     """A text to send: written first, sent by a job, then moved along by delivery callbacks."""
 
     __tablename__ = "outbound_messages"
-    __table_args__ = (Index("ix_outbound_messages_status_priority", "status", "priority"),)
+    __table_args__ = (
+        Index("ix_outbound_messages_status_priority", "status", "priority"),
+        Index("ix_outbound_messages_status_next_attempt_at", "status", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
@@ -365,6 +369,8 @@ class OutboundMessage(Base):
     channel: Mapped[str | None] = mapped_column(String(16))
     provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # When a queued message may be tried again (backoff after a failure, or the rate limit).
+    next_attempt_at: Mapped[datetime | None]
     error_code: Mapped[int | None] = mapped_column(Integer)
     error_message: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

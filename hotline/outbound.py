@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hotline.channels import ChannelError
+from hotline.channels import ChannelError, SendResult
 from hotline.channels.twilio import OPTED_OUT
 from hotline.db import changed
 from hotline.models import Contact, Group, OutboundMessage, OutboundStatus, Priority
@@ -65,6 +66,8 @@ def queue_sms(
     rendered = hotline.templates.render(
         template, contact.language, fallback=group.default_language, **values
     )
+    # While Twilio's REST API is down, a reply to the texter rides inline on the webhook answer.
+    inline = not contact.opted_out and work.inline_to == contact.phone_number
     message = OutboundMessage(
         group_id=group.id,
         contact_id=contact.id,
@@ -77,6 +80,7 @@ def queue_sms(
         priority=priority,
         dedupe_key=dedupe_key,
         status=OutboundStatus.BLOCKED if contact.opted_out else OutboundStatus.QUEUED,
+        channel="inline" if inline else None,
         created_at=hotline.clock.now(),
         updated_at=hotline.clock.now(),
     )
@@ -86,57 +90,141 @@ def queue_sms(
     except IntegrityError:
         # Another worker wrote the same dedupe key between our check and our insert.
         return None
-    if message.status is OutboundStatus.QUEUED:
+    if inline:
+        message.status, message.sent_at = OutboundStatus.SENT, hotline.clock.now()
+        work.inline_replies.append(message.body)
+    elif message.status is OutboundStatus.QUEUED:
         message_id, message_priority = message.id, message.priority
         work.after_commit(lambda: hotline.queues.send_sms(message_id, message_priority))
     return message
 
 
-def send_outbound(hotline: Hotline, outbound_id: int) -> None:
-    """Send one queued row through the channel. Safe to run twice: only `queued` rows go out.
+# Growing waits after a failed attempt: the message waits in the database, never lost.
+BACKOFF_SECONDS = (5, 15, 45, 120, 300, 600)
 
-    Raises ChannelError for a failure that may pass, so that RQ retries with backoff.
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=BACKOFF_SECONDS[min(max(attempts, 1), len(BACKOFF_SECONDS)) - 1])
+
+
+def send_outbound(hotline: Hotline, outbound_id: int) -> None:
+    """Send one queued row through the first channel that is up, within the number's rate.
+
+    Safe to run twice: only a row this job moves from `queued` to `sending` goes out. When no
+    channel could take it, the row goes back to `queued` with a later `next_attempt_at`, and
+    the sweeper brings it back, most important first.
     """
     now = hotline.clock.now()
-    with hotline.sessions.begin() as session:
-        taken = changed(
-            session,
-            update(OutboundMessage)
-            .where(
-                OutboundMessage.id == outbound_id, OutboundMessage.status == OutboundStatus.QUEUED
-            )
-            .values(
-                status=OutboundStatus.SENDING, attempts=OutboundMessage.attempts + 1, updated_at=now
-            ),
-        )
-        if not taken:
+    with hotline.sessions() as session:
+        message = session.get(OutboundMessage, outbound_id)
+        if message is None or message.status is not OutboundStatus.QUEUED:
             return
-        message = session.get_one(OutboundMessage, outbound_id)
-        if _opted_out(session, message):
-            message.status = OutboundStatus.BLOCKED
-            return
-        to, from_, body = message.to_number, message.from_number, message.body
-
-    try:
-        result = hotline.channel.send(
-            to=to, from_=from_, body=body, status_callback=hotline.status_callback_url(outbound_id)
-        )
-    except ChannelError as exc:
-        _record_failure(hotline, outbound_id, exc)
-        if not exc.permanent:
-            raise
+        if message.next_attempt_at and message.next_attempt_at > now + timedelta(seconds=1):
+            return  # not due yet: the sweeper sends it when it is
+        group = session.get_one(Group, message.group_id)
+        blocked = _opted_out(session, message)
+        to, body, hotline_number = message.to_number, message.body, message.from_number
+        rate = float(group.setting("sends_per_second"))
+        burst = float(group.setting("send_burst"))
+        chain = hotline.channel_chain(group.name)
+    if blocked:
+        _set_status(hotline, outbound_id, OutboundStatus.BLOCKED)
         return
 
+    tried = False
+    for channel in chain:
+        breaker = hotline.breaker(channel.name)
+        if not breaker.allow(now):
+            continue
+        sender = channel.sender(hotline_number)
+        wait = hotline.send_rate.take(sender, rate, now, burst)
+        if wait > 0:
+            # The number is at its carrier rate: wait in the database, in priority order.
+            _defer(hotline, outbound_id, now + timedelta(seconds=wait))
+            return
+        if not _start_sending(hotline, outbound_id, now):
+            return  # another worker has it
+        tried = True
+        try:
+            result = channel.send(
+                to=to,
+                from_=sender,
+                body=body,
+                status_callback=hotline.status_callback_url(outbound_id)
+                if channel.name == "twilio"
+                else None,
+            )
+        except ChannelError as exc:
+            if exc.unreachable and breaker.failed(now):
+                log.warning("channel %s marked down after repeated failures", channel.name)
+            _record_failure(hotline, outbound_id, exc, channel.name)
+            if exc.permanent:
+                return
+            continue
+        if breaker.succeeded():
+            log.warning("channel %s is back: draining waiting messages", channel.name)
+            hotline.queues.sweep_now()
+        _record_sent(hotline, outbound_id, result, channel.name, sender)
+        log.info("sms %s sent to %s via %s", outbound_id, mask(to), channel.name)
+        return
+    with hotline.sessions.begin() as session:
+        attempts = session.get_one(OutboundMessage, outbound_id).attempts
+    _defer(hotline, outbound_id, now + backoff(attempts) if tried else now + backoff(1))
+
+
+def _start_sending(hotline: Hotline, outbound_id: int, now: datetime) -> bool:
+    with hotline.sessions.begin() as session:
+        return (
+            changed(
+                session,
+                update(OutboundMessage)
+                .where(
+                    OutboundMessage.id == outbound_id,
+                    OutboundMessage.status == OutboundStatus.QUEUED,
+                )
+                .values(
+                    status=OutboundStatus.SENDING,
+                    attempts=OutboundMessage.attempts + 1,
+                    next_attempt_at=None,
+                    updated_at=now,
+                ),
+            )
+            == 1
+        )
+
+
+def _defer(hotline: Hotline, outbound_id: int, when: datetime) -> None:
+    with hotline.sessions.begin() as session:
+        session.execute(
+            update(OutboundMessage)
+            .where(
+                OutboundMessage.id == outbound_id,
+                OutboundMessage.status.in_([OutboundStatus.QUEUED, OutboundStatus.SENDING]),
+            )
+            .values(
+                status=OutboundStatus.QUEUED, next_attempt_at=when, updated_at=hotline.clock.now()
+            )
+        )
+
+
+def _set_status(hotline: Hotline, outbound_id: int, status: OutboundStatus) -> None:
+    with hotline.sessions.begin() as session:
+        session.get_one(OutboundMessage, outbound_id).status = status
+
+
+def _record_sent(
+    hotline: Hotline, outbound_id: int, result: SendResult, channel: str, sender: str
+) -> None:
     with hotline.sessions.begin() as session:
         message = session.get_one(OutboundMessage, outbound_id)
         message.provider_sid = message.provider_sid or result.provider_sid
-        message.channel = hotline.channel.name
+        message.channel = channel
+        message.from_number = sender
         message.sent_at = message.sent_at or hotline.clock.now()
-        status = _PROVIDER_STATUS.get(result.status, OutboundStatus.SENT)
+        status = _PROVIDER_STATUS.get(result.status.lower(), OutboundStatus.SENT)
         # A delivery callback may already have moved the row further than the API answer says.
-        if _RANK[status] > _RANK[message.status] or message.status is OutboundStatus.SENDING:
+        if message.status is OutboundStatus.SENDING or _RANK[status] > _RANK[message.status]:
             message.status = max(status, OutboundStatus.SENT, key=_RANK.__getitem__)
-    log.info("sms %s sent to %s via %s", outbound_id, mask(to), hotline.channel.name)
 
 
 def _opted_out(session: Session, message: OutboundMessage) -> bool:
@@ -149,11 +237,11 @@ def _opted_out(session: Session, message: OutboundMessage) -> bool:
     )
 
 
-def _record_failure(hotline: Hotline, outbound_id: int, exc: ChannelError) -> None:
+def _record_failure(hotline: Hotline, outbound_id: int, exc: ChannelError, channel: str) -> None:
     with hotline.sessions.begin() as session:
         message = session.get_one(OutboundMessage, outbound_id)
         message.error_code = exc.code
-        message.error_message = str(exc)[:500]
+        message.error_message = f"{channel}: {exc}"[:500]
         message.status = OutboundStatus.FAILED if exc.permanent else OutboundStatus.QUEUED
         if exc.code == OPTED_OUT:
             # The carrier knows better than we do: remember it so nothing else is attempted.
@@ -165,12 +253,12 @@ def _record_failure(hotline: Hotline, outbound_id: int, exc: ChannelError) -> No
                 .values(opted_out=True, opted_out_at=hotline.clock.now(), opt_out_type="carrier")
             )
     log.warning(
-        "sms %s to %s failed (%s, code %s, %s)",
+        "sms %s to %s failed on %s (%s, code %s)",
         outbound_id,
         mask(message.to_number),
+        channel,
         "permanent" if exc.permanent else "will retry",
         exc.code,
-        exc,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -140,6 +141,23 @@ def on_duty_dispatchers(session: Session, group: Group) -> Sequence[Dispatcher]:
             Contact.opted_out.is_(False),
         )
     ).all()
+
+
+def dispatchers_watching(session: Session, group: Group, now: datetime) -> bool:
+    """Has any dispatcher had the dashboard open recently? Then alerts show there, not by SMS."""
+    idle = timedelta(minutes=float(group.setting("dashboard_idle_minutes")))
+    return (
+        session.scalar(
+            select(Dispatcher.id)
+            .where(
+                Dispatcher.group_id == group.id,
+                Dispatcher.active.is_(True),
+                Dispatcher.last_seen_at >= now - idle,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def first_name(contact: Contact) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, Retry
+from rq import Queue
 
 log = logging.getLogger(__name__)
 
@@ -17,9 +17,6 @@ DISPATCH = "hotline-dispatch"
 # One outbound queue per priority, so a backlog drains lives-first (see models.Priority).
 OUTBOUND = tuple(f"hotline-outbound-{p}" for p in range(5))
 ALL_QUEUES = (INBOUND, DISPATCH, *OUTBOUND)
-
-# Growing intervals for sends that failed for a reason that may pass (network, 5xx).
-SEND_RETRY = Retry(max=6, interval=[5, 15, 45, 120, 300, 600])
 
 
 class Queues:
@@ -37,7 +34,11 @@ class Queues:
 
     def send_sms(self, outbound_id: int, priority: int) -> bool:
         queue = OUTBOUND[max(0, min(priority, len(OUTBOUND) - 1))]
-        return self._enqueue(queue, "workers.outbound.send_sms", outbound_id, retry=SEND_RETRY)
+        return self._enqueue(queue, "workers.outbound.send_sms", outbound_id)
+
+    def sweep_now(self) -> bool:
+        """Ask a worker to sweep at once (a channel came back: drain what waited)."""
+        return self._enqueue(DISPATCH, "workers.sweeper.sweep")
 
     def dispatch(self, func: str, *args: Any) -> bool:
         return self._enqueue(DISPATCH, f"workers.dispatch.{func}", *args)
@@ -59,10 +60,10 @@ class Queues:
             return False
         return True
 
-    def _enqueue(self, name: str, func: str, *args: Any, retry: Retry | None = None) -> bool:
+    def _enqueue(self, name: str, func: str, *args: Any) -> bool:
         # The database already holds the work; if Redis[bytes] is down the sweeper re-enqueues it.
         try:
-            self._queues[name].enqueue(func, *args, retry=retry)
+            self._queues[name].enqueue(func, *args)
         except RedisError:
             log.warning("redis unavailable: %s%r left for the sweeper", func, args)
             return False

@@ -17,11 +17,14 @@ from redis import Redis
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from hotline.breaker import Breaker
 from hotline.channels import SmsChannel
+from hotline.channels.gateway import GatewayChannel
 from hotline.channels.twilio import TwilioChannel, twilio_client
 from hotline.clock import Clock, SystemClock
 from hotline.db import make_engine, make_session_factory
 from hotline.queues import Queues
+from hotline.ratelimit import SendRate
 from hotline.settings import Settings
 from hotline.sms.templates import TemplateBook, default_template_root
 from hotline.triage import Triager, Zone
@@ -35,6 +38,9 @@ class Work:
 
     session: Session
     _after_commit: list[Callable[[], object]] = field(default_factory=list)
+    # Set while answering a webhook inline: replies to this number go into the TwiML answer.
+    inline_to: str | None = None
+    inline_replies: list[str] = field(default_factory=list)
 
     def after_commit(self, action: Callable[[], object]) -> None:
         self._after_commit.append(action)
@@ -47,12 +53,27 @@ class Hotline:
     sessions: sessionmaker[Session]
     redis: Redis[bytes]
     clock: Clock
-    channel: SmsChannel
+    # Ordered: the first channel whose breaker is closed sends (Twilio, then a local gateway).
+    channels: tuple[SmsChannel, ...]
     templates: TemplateBook
 
     @cached_property
     def queues(self) -> Queues:
         return Queues(self.redis)
+
+    @cached_property
+    def send_rate(self) -> SendRate:
+        return SendRate(self.redis)
+
+    def breaker(self, channel: str) -> Breaker:
+        return Breaker(self.redis, channel)
+
+    def channel_chain(self, group_name: str) -> tuple[SmsChannel, ...]:
+        """The channels a group sends through, in order; a gateway may belong to one group."""
+        only = self.settings.gateway_group
+        return tuple(
+            c for c in self.channels if c.name != "gateway" or not only or only == group_name
+        )
 
     _triagers: dict[tuple[object, ...], Triager] = field(default_factory=dict)
     # Hotline number -> (expiry, (group id, region)), filled by the webhook path.
@@ -74,10 +95,10 @@ class Hotline:
         return self._triagers[key]
 
     @contextmanager
-    def work(self) -> Iterator[Work]:
+    def work(self, *, inline_to: str | None = None) -> Iterator[Work]:
         """Run a unit of work: commit, then run its after-commit actions (e.g. enqueue jobs)."""
         with self.sessions() as session:
-            work = Work(session)
+            work = Work(session, inline_to=inline_to)
             with session.begin():
                 yield work
         for action in work._after_commit:
@@ -96,28 +117,45 @@ def build(
     redis: Redis[bytes] | None = None,
     channel: SmsChannel | None = None,
     engine: Engine | None = None,
+    channels: tuple[SmsChannel, ...] | None = None,
 ) -> Hotline:
     engine = engine or make_engine(settings.database_url)
     if redis is None:
         settings.require("REDIS_URL")
         redis = Redis.from_url(settings.redis_url or "")
-    if channel is None:
-        settings.require("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
-        channel = TwilioChannel(
-            twilio_client(
-                settings.twilio_account_sid or "",
-                settings.twilio_auth_token or "",
-                settings.twilio_api_url,
+    if channels is None:
+        if channel is None:
+            settings.require("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
+            channel = TwilioChannel(
+                twilio_client(
+                    settings.twilio_account_sid or "",
+                    settings.twilio_auth_token or "",
+                    settings.twilio_api_url,
+                )
             )
-        )
+        channels = (channel, *gateway_channels(settings))
     return Hotline(
         settings=settings,
         engine=engine,
         sessions=make_session_factory(engine),
         redis=redis,
         clock=clock or SystemClock(),
-        channel=channel,
+        channels=channels,
         templates=TemplateBook(settings.templates_dir or default_template_root()),
+    )
+
+
+def gateway_channels(settings: Settings) -> tuple[SmsChannel, ...]:
+    """The local SMS gateway, when one is configured."""
+    if not (settings.gateway_url and settings.gateway_number):
+        return ()
+    return (
+        GatewayChannel(
+            settings.gateway_url,
+            settings.gateway_username or "",
+            settings.gateway_password or "",
+            settings.gateway_number,
+        ),
     )
 
 

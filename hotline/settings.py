@@ -35,6 +35,12 @@ class Settings:
     templates_dir: Path | None = None
     log_level: str = "INFO"
     retention_days: int = 90
+    gateway_url: str | None = None
+    gateway_username: str | None = None
+    gateway_password: str | None = None
+    gateway_signing_key: str | None = None
+    gateway_number: str | None = None
+    gateway_group: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -59,6 +65,12 @@ class Settings:
             templates_dir=Path(templates_dir) if templates_dir else None,
             log_level=(env.get("HOTLINE_LOG_LEVEL") or "INFO").upper(),
             retention_days=int(env.get("HOTLINE_RETENTION_DAYS") or 90),
+            gateway_url=(env.get("GATEWAY_URL") or "").rstrip("/") or None,
+            gateway_username=env.get("GATEWAY_USERNAME") or None,
+            gateway_password=env.get("GATEWAY_PASSWORD") or None,
+            gateway_signing_key=env.get("GATEWAY_SIGNING_KEY") or None,
+            gateway_number=env.get("GATEWAY_NUMBER") or None,
+            gateway_group=env.get("GATEWAY_GROUP") or None,
         )
 
     def require(self, *names: str) -> Settings:

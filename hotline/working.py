@@ -9,6 +9,7 @@ from rq import Worker
 from hotline.queues import ALL_QUEUES
 from hotline.services import build, install
 from hotline.settings import Settings
+from hotline.sweeper import start_thread
 
 
 def run_worker(settings: Settings, *, burst: bool = False) -> bool:
@@ -16,5 +17,10 @@ def run_worker(settings: Settings, *, burst: bool = False) -> bool:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
     hotline = build(settings)
     install(hotline)
+    stop = None if burst else start_thread(hotline)
     worker = Worker(list(ALL_QUEUES), connection=hotline.redis)
-    return bool(worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level))
+    try:
+        return bool(worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level))
+    finally:
+        if stop is not None:
+            stop.set()

@@ -153,7 +153,7 @@ def hotline(
         secret_key="test-secret",
         instance_path=tmp_path / "instance",
     )
-    channel = TwilioChannel(twilio_client(ACCOUNT_SID, AUTH_TOKEN, sim.url, timeout=5))
+    channel = TwilioChannel(twilio_client(ACCOUNT_SID, AUTH_TOKEN, sim.url, timeout=30))
     h = build(settings, clock=clock, redis=redis, channel=channel, engine=engine)
     late.app = create_app(hotline=h)
     sim.hotline_url = public_url
@@ -179,4 +179,6 @@ def group(hotline: Hotline) -> Group:
                 {"name": "02143", "aliases": ["Union Square"]},
             ],
         )
+        # Stories send bursts at one instant of the test clock; rate tests set their own rate.
+        g.settings = {"sends_per_second": 1000.0, "send_burst": 1000}
     return g

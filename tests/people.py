@@ -53,7 +53,7 @@ def add_cast(h: Hotline, group: Group, **settings: object) -> None:
         )
         add_volunteer(session, g, "6175550104", name="Dan", zones=["02145"], on_call=False)
         add_dispatcher(session, g, "617 555 0199", name="Dee")
-        g.settings = {"wave_size": 2, **settings}
+        g.settings = {**g.settings, "wave_size": 2, **settings}
 
 
 def code_in(text: str) -> str:

@@ -9,7 +9,9 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from people import NEIGHBOUR, code_in, expected
 from sqlalchemy import func, select
+from story import ACCOUNT_SID, AUTH_TOKEN, HOTLINE_NUMBER, REDIS_URL, Story
 
 from hotline.intake import handle_inbound
 from hotline.models import (
@@ -24,8 +26,6 @@ from hotline.models import (
 from hotline.people import add_volunteer
 from hotline.services import Hotline
 from hotline.twilio_sim.server import SimServer
-from people import NEIGHBOUR, code_in, expected
-from story import ACCOUNT_SID, AUTH_TOKEN, HOTLINE_NUMBER, REDIS_URL, Story, run_jobs
 
 RACERS = [f"+1617555{n:04d}" for n in range(200, 220)]
 
@@ -34,7 +34,7 @@ RACERS = [f"+1617555{n:04d}" for n in range(200, 220)]
 def offered(story: Story, hotline: Hotline, group: Group) -> str:
     with hotline.sessions.begin() as session:
         g = session.get_one(Group, group.id)
-        g.settings = {"wave_size": len(RACERS)}
+        g.settings = {**g.settings, "wave_size": len(RACERS)}
         for n, number in enumerate(RACERS):
             add_volunteer(session, g, number, name=f"Racer {n}", zones=["02145"], on_call=True)
     story.text(NEIGHBOUR, "need water at 12 Elm St 02145")

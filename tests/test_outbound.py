@@ -13,6 +13,7 @@ from hotline.outbound import queue_sms, send_outbound
 from hotline.people import contact_for
 from hotline.queues import OUTBOUND
 from hotline.services import Hotline
+from hotline.sweeper import sweep
 from hotline.twilio_sim.server import SimServer
 
 PHONE = "+16175550111"
@@ -95,23 +96,25 @@ def test_invalid_number_is_a_permanent_error(
 
 
 @pytest.mark.parametrize("fault", ["error_500", "error_503", "refuse"])
-def test_server_errors_and_network_failures_retry_with_growing_intervals(
+def test_server_errors_and_network_failures_wait_and_retry_with_growing_intervals(
     hotline: Hotline, sim: SimServer, group: Group, fault: str
 ) -> None:
     sim.set_fault(fault)
     message_id = queue_help(hotline, group)
-    run_jobs(hotline)
-    row = outbound(hotline, message_id)
-    assert row.status == OutboundStatus.QUEUED and row.attempts == 1
-    queue = Queue(OUTBOUND[3], connection=hotline.redis)
-    registry = ScheduledJobRegistry(queue=queue, connection=hotline.redis)
-    [job_id] = registry.get_job_ids()
-    job = queue.fetch_job(job_id)
-    assert job is not None and job.retries_left == 5 and job.retry_intervals[:3] == [5, 15, 45]
-    # The link comes back: the retry sends it exactly once.
+    waits = []
+    for attempt in range(1, 4):
+        run_jobs(hotline)
+        row = outbound(hotline, message_id)
+        assert row.status == OutboundStatus.QUEUED and row.attempts == attempt
+        assert row.next_attempt_at is not None
+        waits.append((row.next_attempt_at - hotline.clock.now()).total_seconds())
+        assert sweep(hotline).outbound == 0  # not due yet: nothing is sent early
+        hotline.clock.advance(row.next_attempt_at - hotline.clock.now())  # type: ignore[attr-defined]
+        hotline.redis.delete("hotline:breaker:twilio")  # keep the breaker out of this test
+        assert sweep(hotline).outbound == 1
+    assert waits == sorted(waits) and waits[0] < waits[-1]
+    # The link comes back: the next retry sends it exactly once.
     sim.set_fault(None)
-    registry.remove(job_id)
-    queue._enqueue_job(job)  # what rq's scheduler does when the retry is due
     run_jobs(hotline)
     assert outbound(hotline, message_id).status in (OutboundStatus.SENT, OutboundStatus.DELIVERED)
     assert len(sim.messages_to(PHONE)) == 1

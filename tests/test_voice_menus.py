@@ -362,7 +362,8 @@ def test_a_single_language_group_skips_the_language_menu(
     hotline: Hotline, sim: SimServer, group: Group, prompts: VoicePrompts
 ) -> None:
     with hotline.sessions.begin() as session:
-        session.get_one(Group, group.id).settings = {"voice_languages": ["es"]}
+        g = session.get_one(Group, group.id)
+        g.settings = {**g.settings, "voice_languages": ["es"]}
     call = sim.call_hotline(CALLER)
     assert [lang for _text, lang in last_says(call)] == ["es-US", "es-US"]
     assert last_says(call)[1][0] == said(prompts, "need_menu", "es")

@@ -19,14 +19,28 @@ class ChannelError(Exception):
     5xx, rate limits) are retried with growing intervals.
     """
 
-    def __init__(self, message: str, *, code: int | None = None, permanent: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: int | None = None,
+        permanent: bool = False,
+        unreachable: bool = False,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.permanent = permanent
+        # The channel itself looks down (connection refused, timeout, 5xx): counts toward
+        # opening its circuit breaker, and the next channel in the chain is tried.
+        self.unreachable = unreachable
 
 
 class SmsChannel(Protocol):
     name: str
+
+    def sender(self, hotline_number: str) -> str:
+        """The number recipients see (a gateway phone sends from its own SIM)."""
+        ...
 
     def send(self, *, to: str, from_: str, body: str, status_callback: str | None) -> SendResult:
         """Hand one SMS to the provider; raise ChannelError when it was not accepted."""

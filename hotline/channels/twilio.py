@@ -86,6 +86,9 @@ class TwilioChannel:
     def __init__(self, client: Client) -> None:
         self.client = client
 
+    def sender(self, hotline_number: str) -> str:
+        return hotline_number
+
     def send(self, *, to: str, from_: str, body: str, status_callback: str | None) -> SendResult:
         params: dict[str, Any] = {"to": to, "from_": from_, "body": body}
         if status_callback:
@@ -99,7 +102,10 @@ class TwilioChannel:
                 f"Twilio refused the message ({exc.status}, code {code})",
                 code=code,
                 permanent=permanent,
+                unreachable=exc.status >= 500,
             ) from exc
         except requests.RequestException as exc:
-            raise ChannelError(f"Twilio could not be reached: {type(exc).__name__}") from exc
+            raise ChannelError(
+                f"Twilio could not be reached: {type(exc).__name__}", unreachable=True
+            ) from exc
         return SendResult(provider_sid=str(message.sid), status=str(message.status))

@@ -37,6 +37,8 @@ PLACEHOLDER_LIMITS: dict[str, int] = {
     "example": 6,
     "minutes": 4,
     "detail": 60,
+    # A recording URL from the phone provider: long, and useless when cut.
+    "link": 128,
 }
 
 

@@ -71,6 +71,7 @@ KEYS: dict[str, frozenset[str]] = {
         "volunteer_cancelled": "code",
         "login_code": "group code",
         "note_to_neighbour": "group detail",
+        "recording_link": "code link",
     }.items()
 }
 TWO_SEGMENTS = {"claim_details", "call_back_details", "dispatcher_queue", "dispatcher_show"}
@@ -103,6 +104,8 @@ LONGEST: dict[str, str] = {
     "example": "482193",
     "minutes": "1440",
     "detail": "second floor, blue door; my mother uses a wheelchair no ramp",
+    "link": "https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/"
+    "Recordings/RE0123456789abcdef0123456789abcdef.json",
 }
 ALL_FILES = [(language, key) for language in BOOK.languages() for key in sorted(BOOK.keys())]
 ALL_FILES = [(lang, key) for lang, key in ALL_FILES if (ROOT / lang / f"{key}.txt").exists()]

@@ -1,0 +1,240 @@
+"""Rebuilding pending work from the database, so that Redis is a work list and not the record.
+
+Run every second by one worker (a Redis lock elects it) and on demand (`hotline sweep`). It
+re-enqueues what the database says is unfinished: inbound texts not yet processed, outbound
+SMS waiting or stuck in `sending` (a worker was killed), offer waves and other timers that
+are overdue. Everything it enqueues is safe to run twice. It also drains waiting SMS, most
+important first, within each group's send rate, and texts dispatchers a digest of the queue
+when nobody is watching the dashboard.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from redis.exceptions import RedisError
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from hotline.board import open_queue, queue_line
+from hotline.db import changed
+from hotline.dispatch import say
+from hotline.models import (
+    Group,
+    HelpRequest,
+    InboundMessage,
+    OutboundMessage,
+    OutboundStatus,
+    Priority,
+    RequestStatus,
+)
+from hotline.people import dispatchers_watching, on_duty_dispatchers
+from hotline.services import Hotline
+
+log = logging.getLogger(__name__)
+
+# How long work may sit before the sweeper assumes its job was lost. A killed worker's work
+# is picked up within GRACE plus one sweep interval.
+GRACE = timedelta(seconds=15)
+# A send that has been `sending` this long lost its worker (the SMS client times out at 10 s).
+# Requeueing it is the one place a duplicate SMS can happen: the worker may have died after
+# the provider accepted the message and before the row was marked sent.
+STUCK_SENDING = timedelta(seconds=25)
+INTERVAL_SECONDS = 1.0
+
+
+@dataclass
+class SweepReport:
+    inbound: int = 0
+    outbound: int = 0
+    recovered_sending: int = 0
+    timers: int = 0
+    digests: int = 0
+
+    def total(self) -> int:
+        return self.inbound + self.outbound + self.recovered_sending + self.timers + self.digests
+
+
+def sweep(hotline: Hotline) -> SweepReport:
+    now = hotline.clock.now()
+    report = SweepReport()
+    with hotline.sessions.begin() as session:
+        report.recovered_sending = changed(
+            session,
+            update(OutboundMessage)
+            .where(
+                OutboundMessage.status == OutboundStatus.SENDING,
+                OutboundMessage.updated_at <= now - STUCK_SENDING,
+            )
+            .values(status=OutboundStatus.QUEUED, next_attempt_at=None, updated_at=now - GRACE),
+        )
+    if report.recovered_sending:
+        log.warning("%d sends lost their worker; they go out again", report.recovered_sending)
+    with hotline.sessions() as session:
+        report.inbound = _inbound(hotline, session, now)
+        groups = list(session.scalars(select(Group).order_by(Group.id)))
+        for group in groups:
+            report.outbound += _drain(hotline, session, group, now)
+            report.timers += _timers(hotline, session, group, now)
+    for group in groups:
+        report.digests += _digest(hotline, group, now)
+    return report
+
+
+def _once(hotline: Hotline, kind: str, key: object, seconds: float) -> bool:
+    """Enqueue a given piece of work at most once per `seconds`, however often we sweep."""
+    return bool(
+        hotline.redis.set(f"hotline:swept:{kind}:{key}", 1, nx=True, px=int(seconds * 1000))
+    )
+
+
+def _inbound(hotline: Hotline, session: Session, now: datetime) -> int:
+    ids = session.scalars(
+        select(InboundMessage.id)
+        .where(InboundMessage.processed_at.is_(None), InboundMessage.received_at <= now - GRACE)
+        .order_by(InboundMessage.id)
+        .limit(1000)
+    ).all()
+    count = 0
+    for inbound_id in ids:
+        if _once(hotline, "inbound", inbound_id, GRACE.total_seconds()):
+            hotline.queues.handle_inbound(inbound_id)
+            count += 1
+    return count
+
+
+def _drain(hotline: Hotline, session: Session, group: Group, now: datetime) -> int:
+    """Enqueue waiting SMS in priority order, about as many as the send rate lets out now."""
+    rate = float(group.setting("sends_per_second"))
+    budget = math.ceil(rate * INTERVAL_SECONDS * 2) + int(group.setting("send_burst"))
+    rows = session.execute(
+        select(OutboundMessage.id, OutboundMessage.priority, OutboundMessage.next_attempt_at)
+        .where(
+            OutboundMessage.group_id == group.id,
+            OutboundMessage.status == OutboundStatus.QUEUED,
+            or_(
+                OutboundMessage.next_attempt_at <= now,
+                and_(
+                    OutboundMessage.next_attempt_at.is_(None),
+                    OutboundMessage.updated_at <= now - GRACE,
+                ),
+            ),
+        )
+        .order_by(OutboundMessage.priority, OutboundMessage.id)
+        .limit(budget)
+    ).all()
+    count = 0
+    for outbound_id, priority, attempt_at in rows:
+        # Keyed on the scheduled attempt: a row deferred again is a new piece of work.
+        attempt = attempt_at.timestamp() if attempt_at else "now"
+        if _once(hotline, "outbound", f"{outbound_id}:{attempt}", INTERVAL_SECONDS * 2):
+            hotline.queues.send_sms(outbound_id, priority)
+            count += 1
+    return count
+
+
+def _timers(hotline: Hotline, session: Session, group: Group, now: datetime) -> int:
+    """Overdue timers whose scheduled job is gone (Redis flushed, a worker killed)."""
+    wave = timedelta(minutes=float(group.setting("wave_timeout_minutes")))
+    stale = timedelta(minutes=float(group.setting("stale_claim_minutes")))
+    alert = timedelta(minutes=float(group.setting("stale_alert_minutes")))
+    due = now - GRACE
+    jobs: list[tuple[str, tuple[int, ...]]] = []
+    in_group = HelpRequest.group_id == group.id
+    for request_id, wave_number in session.execute(
+        select(HelpRequest.id, HelpRequest.wave).where(
+            in_group, HelpRequest.status == RequestStatus.OFFERING, HelpRequest.next_wave_at <= due
+        )
+    ):
+        jobs.append(("advance_wave", (request_id, wave_number)))
+    for request_id, wave_number in session.execute(
+        select(HelpRequest.id, HelpRequest.wave).where(
+            in_group, HelpRequest.status == RequestStatus.OPEN, HelpRequest.updated_at <= due
+        )
+    ):
+        jobs.append(("offer_request", (request_id, wave_number + 1)))
+    for (request_id,) in session.execute(
+        select(HelpRequest.id).where(
+            in_group,
+            HelpRequest.status == RequestStatus.NEEDS_INFO,
+            HelpRequest.location_asked_at <= due - wave,
+        )
+    ):
+        jobs.append(("location_timeout", (request_id,)))
+    for (request_id,) in session.execute(
+        select(HelpRequest.id).where(
+            in_group,
+            HelpRequest.status == RequestStatus.CLAIMED,
+            or_(
+                and_(
+                    HelpRequest.stale_prompted_at.is_(None), HelpRequest.claimed_at <= due - stale
+                ),
+                and_(
+                    HelpRequest.stale_alerted_at.is_(None),
+                    HelpRequest.stale_prompted_at <= due - alert,
+                ),
+            ),
+        )
+    ):
+        jobs.append(("check_claim", (request_id,)))
+    count = 0
+    for func, args in jobs:
+        if _once(hotline, func, ":".join(map(str, args)), GRACE.total_seconds()):
+            hotline.queues.dispatch(func, *args)
+            count += 1
+    return count
+
+
+def _digest(hotline: Hotline, group: Group, now: datetime) -> int:
+    """Every `digest_minutes`, the queue by SMS to on-duty dispatchers if nobody is watching."""
+    period = float(group.setting("digest_minutes")) * 60
+    slot = int(now.timestamp() // period)
+    with hotline.work() as work:
+        session = work.session
+        if dispatchers_watching(session, group, now):
+            return 0
+        requests = open_queue(session, group)
+        if not requests or not _once(hotline, "digest", f"{group.id}:{slot}", period):
+            return 0
+        lines = "; ".join(queue_line(r, now) for r in requests)
+        sent = 0
+        for dispatcher in on_duty_dispatchers(session, group):
+            say(
+                hotline,
+                work,
+                session.merge(group),
+                dispatcher.contact,
+                "dispatcher_queue",
+                priority=Priority.DIGEST,
+                dedupe=f"digest:{group.id}:{slot}:{dispatcher.id}",
+                count=str(len(requests)),
+                lines=lines,
+            )
+            sent += 1
+    return sent
+
+
+def run_forever(
+    hotline: Hotline, stop: threading.Event, interval: float = INTERVAL_SECONDS
+) -> None:
+    """Sweep every `interval` seconds while this process holds the sweeper lock."""
+    while not stop.wait(interval):
+        try:
+            if hotline.redis.set("hotline:sweeper", 1, nx=True, px=int(interval * 1500)):
+                report = sweep(hotline)
+                if report.total():
+                    log.info("sweep: %s", report)
+        except RedisError as exc:
+            log.warning("sweeper waiting for Redis: %s", type(exc).__name__)
+        except Exception:  # a sweep failing must not kill the worker; the next one retries
+            log.exception("sweep failed")
+
+
+def start_thread(hotline: Hotline) -> threading.Event:
+    stop = threading.Event()
+    threading.Thread(target=run_forever, args=(hotline, stop), name="sweeper", daemon=True).start()
+    return stop
