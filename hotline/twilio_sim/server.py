@@ -300,6 +300,12 @@ class SimServer:
         """Deliver the same inbound webhook again (same MessageSid), as Twilio's retry does."""
         return self.carrier.repost(result)
 
+    def deliver_from_gateway(self, from_number: str, to_number: str, body: str) -> SimMessage:
+        """Show a text the local SMS gateway delivered as received by the phone to_number."""
+        return self.state.record_gateway_delivery(
+            from_number=from_number, to_number=to_number, body=body
+        )
+
     @property
     def messages(self) -> list[SimMessage]:
         return self.state.messages()

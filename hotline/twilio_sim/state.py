@@ -12,7 +12,8 @@ from typing import Literal, get_args
 
 API_VERSION = "2010-04-01"
 
-Direction = Literal["outbound-api", "inbound", "inline-reply"]
+# "gateway": a text the hotline sent through the local SMS gateway, shown on the phones page.
+Direction = Literal["outbound-api", "inbound", "inline-reply", "gateway"]
 FaultMode = Literal["error_500", "error_503", "slow", "refuse"]
 OptOutType = Literal["STOP", "START", "HELP"]
 
@@ -272,6 +273,20 @@ class SimState:
                 status_callback=None,
                 messaging_service_sid=None,
                 error_code=21610 if blocked else 30003 if undeliverable else None,
+            )
+            return replace(message)
+
+    def record_gateway_delivery(self, *, from_number: str, to_number: str, body: str) -> SimMessage:
+        """Record a text a phone got from the local SMS gateway, which Twilio never carried."""
+        with self._lock:
+            message = self._add(
+                from_number=from_number,
+                to_number=to_number,
+                body=body,
+                status="delivered",
+                direction="gateway",
+                status_callback=None,
+                messaging_service_sid=None,
             )
             return replace(message)
 

@@ -1,0 +1,86 @@
+"""A WSGI app served on one loopback port from a thread, that can stop listening and come back."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import socket
+import threading
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+log = logging.getLogger(__name__)
+
+
+class Listener:
+    """Serves app on host:port; close() refuses new connections and cuts those under way."""
+
+    def __init__(self, app: Any, host: str, port: int, name: str) -> None:
+        self.app = app
+        self.host = host
+        self.port = port
+        self.name = name
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def listening(self) -> bool:
+        return self._server is not None
+
+    def open(self) -> None:
+        if self._server is not None:
+            return
+        server = make_server(
+            self.host, self.port, self.app, threaded=True, request_handler=self._handler_class()
+        )
+        # With port 0 the OS picks one; keep it so that going online again reuses that port.
+        self.port = server.server_port
+        thread = threading.Thread(
+            # A short poll keeps close() quick; shutdown waits for one poll.
+            target=functools.partial(server.serve_forever, poll_interval=0.05),
+            name=f"{self.name}-{self.port}",
+            daemon=True,
+        )
+        thread.start()
+        self._server, self._thread = server, thread
+
+    def close(self, spare: socket.socket | None = None) -> None:
+        """Stop listening and cut open connections, except spare, which still owes an answer."""
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        with self._open_lock:
+            sockets = [sock for sock in self._open if sock is not spare]
+        for sock in sockets:
+            # A handler may have closed its socket already; that is as good as cut.
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        if thread is not None:
+            thread.join()
+
+    def _handler_class(self) -> type[WSGIRequestHandler]:
+        listener = self
+
+        class Handler(WSGIRequestHandler):
+            def setup(self) -> None:
+                super().setup()
+                with listener._open_lock:
+                    listener._open.add(self.connection)
+
+            def finish(self) -> None:
+                with listener._open_lock:
+                    listener._open.discard(self.connection)
+                super().finish()
+
+            def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+                # werkzeug logs every request at INFO; keep the test and demo output quiet.
+                log.debug("%s %s %s", self.command, self.path.split("?")[0], code)
+
+        return Handler
