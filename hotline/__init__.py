@@ -11,7 +11,7 @@ from hotline.settings import PRODUCTION_REQUIRED, Settings
 
 
 def create_app(settings: Settings | None = None, hotline: Hotline | None = None) -> Flask:
-    """The web app: Twilio webhooks now, the dashboard and phone simulator as they arrive."""
+    """The web app: Twilio and gateway webhooks, voice menus, the dispatcher dashboard."""
     if hotline is None:
         settings = (settings or Settings.from_env()).require(*PRODUCTION_REQUIRED)
         hotline = build(settings)
@@ -20,10 +20,11 @@ def create_app(settings: Settings | None = None, hotline: Hotline | None = None)
     app.extensions["hotline"] = hotline
     logging.basicConfig(level=hotline.settings.log_level)
 
-    from hotline.web import dashboard, health, twilio_hooks, voice_hooks
+    from hotline.web import dashboard, gateway_hooks, health, twilio_hooks, voice_hooks
 
     app.register_blueprint(twilio_hooks.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(voice_hooks.bp)
+    app.register_blueprint(gateway_hooks.bp)
     dashboard.init_app(app, public_url=hotline.settings.public_url)
     return app

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hotline.models import Group, InboundMessage
+from hotline.models import Group, InboundMessage, OutboundMessage
 from hotline.phones import normalise_loose, region_of
 from hotline.services import Hotline
 
@@ -50,8 +50,12 @@ def record_inbound(
     to_number: str,
     body: str,
     opt_out_type: str | None = None,
+    enqueue: bool = True,
 ) -> Recorded:
-    """Commit the message (unique on provider + id), then enqueue its handling by id."""
+    """Commit the message (unique on provider + id), then enqueue its handling by id.
+
+    Without `enqueue` the caller handles it inline; the sweeper still picks it up if not.
+    """
     to_e164 = normalise_loose(to_number, hotline.settings.default_region)
     try:
         with hotline.work() as work:
@@ -70,7 +74,8 @@ def record_inbound(
             work.session.add(row)
             work.session.flush()
             inbound_id = row.id
-            work.after_commit(lambda: hotline.queues.handle_inbound(inbound_id))
+            if enqueue:
+                work.after_commit(lambda: hotline.queues.handle_inbound(inbound_id))
     except IntegrityError:
         with hotline.sessions() as session:
             existing = session.scalars(
@@ -82,3 +87,18 @@ def record_inbound(
                 existing.id, existing.group_id, False, existing.processed_at is not None
             )
     return Recorded(inbound_id, row.group_id, True, False)
+
+
+def inline_replies_for(hotline: Hotline, inbound_id: int) -> list[str]:
+    """Replies already given inline to this message (Twilio retried the webhook)."""
+    with hotline.sessions() as session:
+        return list(
+            session.scalars(
+                select(OutboundMessage.body)
+                .where(
+                    OutboundMessage.dedupe_key.like(f"reply:{inbound_id}:%"),
+                    OutboundMessage.channel == "inline",
+                )
+                .order_by(OutboundMessage.id)
+            )
+        )

@@ -61,8 +61,12 @@ DISPATCHER_VERBS = {Verb.Q, Verb.SHOW, Verb.ASSIGN, Verb.CLOSE}
 REOPEN_WINDOW = timedelta(hours=48)
 
 
-def handle_inbound(hotline: Hotline, inbound_id: int) -> None:
-    """Process one stored inbound message, exactly once (a second run finds it processed)."""
+def handle_inbound(hotline: Hotline, inbound_id: int, *, inline: bool = False) -> list[str]:
+    """Process one stored inbound message, exactly once (a second run finds it processed).
+
+    With `inline`, replies to the sender are not sent by the API but returned, for the webhook
+    to answer with (Twilio's REST API is down, but Twilio can still reach us).
+    """
     now = hotline.clock.now()
     with hotline.work() as work:
         session = work.session
@@ -74,16 +78,19 @@ def handle_inbound(hotline: Hotline, inbound_id: int) -> None:
             .execution_options(synchronize_session=False),
         )
         if not first:
-            return
+            return []
         message = session.get_one(InboundMessage, inbound_id)
         if message.group_id is None:
             message.outcome = "unknown_hotline_number"
             log.warning("text %s to unknown number %s", inbound_id, mask(message.to_number))
-            return
+            return []
+        if inline:
+            work.inline_to = message.from_number
         group = session.get_one(Group, message.group_id)
         contact = contact_for(session, group, message.from_number)
         message.contact_id = contact.id
         Conversation(hotline, work, group, contact, message).handle()
+    return work.inline_replies
 
 
 @dataclass

@@ -11,7 +11,8 @@ from flask import Blueprint, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from hotline.inbox import record_inbound
+from hotline.inbox import inline_replies_for, record_inbound
+from hotline.intake import handle_inbound
 from hotline.outbound import record_status
 from hotline.services import Hotline
 
@@ -57,17 +58,30 @@ def sms() -> Response:
     sid = form.get("MessageSid") or form.get("SmsSid")
     if not sid or not form.get("From") or not form.get("To"):
         abort(400)
-    record_inbound(
-        hotline(),
+    h = hotline()
+    rest_down = h.breaker("twilio").is_open(h.clock.now())
+    recorded = record_inbound(
+        h,
         provider="twilio",
         provider_sid=sid,
         from_number=form["From"],
         to_number=form["To"],
         body=form.get("Body", ""),
         opt_out_type=form.get("OptOutType"),
+        enqueue=not rest_down,
     )
-    # Replies go out through the REST API from the worker, so the webhook answers at once.
-    return twiml(MessagingResponse())
+    response = MessagingResponse()
+    if rest_down:
+        # Twilio can reach us but we cannot reach its REST API: answer inside the TwiML.
+        replies = (
+            handle_inbound(h, recorded.inbound_id, inline=True)
+            if recorded.created
+            else inline_replies_for(h, recorded.inbound_id)
+        )
+        for reply in replies:
+            response.message(reply)
+    # Otherwise replies go out through the REST API from the worker; answer at once.
+    return twiml(response)
 
 
 @bp.post("/status")

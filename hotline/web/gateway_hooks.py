@@ -1,0 +1,76 @@
+"""The local SMS gateway's webhooks: texts received by the gateway phone, and delivery reports.
+
+The app signs each webhook: X-Signature is the hex HMAC-SHA256 of the raw body followed by
+X-Timestamp, keyed with the signing key set in the app. Old timestamps are refused so that a
+captured request cannot be replayed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, request
+from sqlalchemy import func, select
+
+from hotline.inbox import record_inbound
+from hotline.models import Group
+from hotline.outbound import record_status
+from hotline.services import Hotline
+
+log = logging.getLogger(__name__)
+bp = Blueprint("gateway", __name__, url_prefix="/gateway")
+
+MAX_SKEW_SECONDS = 300
+_STATUS = {"sms:sent": "sent", "sms:delivered": "delivered", "sms:failed": "failed"}
+
+
+def signed(body: bytes, timestamp: str, key: str) -> str:
+    return hmac.new(key.encode(), body + timestamp.encode(), hashlib.sha256).hexdigest()
+
+
+@bp.post("/sms")
+def sms() -> Response:
+    h: Hotline = current_app.extensions["hotline"]
+    key = h.settings.gateway_signing_key
+    body = request.get_data(cache=True)
+    timestamp = request.headers.get("X-Timestamp", "")
+    signature = request.headers.get("X-Signature", "")
+    fresh = (
+        timestamp.isdigit() and abs(h.clock.now().timestamp() - int(timestamp)) <= MAX_SKEW_SECONDS
+    )
+    if not key or not fresh or not hmac.compare_digest(signed(body, timestamp, key), signature):
+        log.warning("rejected unsigned or badly signed gateway webhook")
+        abort(403)
+    event: dict[str, Any] = request.get_json(force=True, silent=True) or {}
+    payload: dict[str, Any] = event.get("payload") or {}
+    kind = event.get("event")
+    if kind == "sms:received":
+        number = _group_number(h)
+        if number is None or not event.get("id") or not payload.get("phoneNumber"):
+            abort(400)
+        record_inbound(
+            h,
+            provider="gateway",
+            provider_sid=str(event["id"]),
+            from_number=str(payload["phoneNumber"]),
+            to_number=number,
+            body=str(payload.get("message", "")),
+        )
+    elif kind in _STATUS and payload.get("messageId"):
+        record_status(h, None, str(payload["messageId"]), _STATUS[kind], None)
+    return Response(status=204)
+
+
+def _group_number(h: Hotline) -> str | None:
+    """Texts to the gateway phone belong to GATEWAY_GROUP, or to the only group."""
+    with h.sessions() as session:
+        query = select(Group.hotline_number).order_by(Group.id)
+        if h.settings.gateway_group:
+            query = query.where(func.lower(Group.name) == h.settings.gateway_group.lower())
+        numbers = session.scalars(query.limit(2)).all()
+    if len(numbers) != 1:
+        return None
+    return numbers[0]
