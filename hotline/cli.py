@@ -99,6 +99,32 @@ def db_upgrade(revision: str) -> None:
     click.echo(f"database at {revision}")
 
 
+@main.command()
+def sweep() -> None:
+    """Rebuild pending work from the database once (workers also do this every second)."""
+    from hotline.services import build
+    from hotline.sweeper import sweep as sweep_once
+
+    try:
+        click.echo(str(sweep_once(build(settings()))))
+    except MissingSetting as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+def redact() -> None:
+    """Remove personal data from requests closed longer than HOTLINE_RETENTION_DAYS ago."""
+    from hotline.retention import redact_closed
+    from hotline.services import build
+
+    s = settings()
+    try:
+        count = redact_closed(build(s))
+    except MissingSetting as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"redacted {count} requests closed more than {s.retention_days} days ago")
+
+
 # --- groups -------------------------------------------------------------------------------
 
 

@@ -4,8 +4,8 @@ Run every second by one worker (a Redis lock elects it) and on demand (`hotline 
 re-enqueues what the database says is unfinished: inbound texts not yet processed, outbound
 SMS waiting or stuck in `sending` (a worker was killed), offer waves and other timers that
 are overdue. Everything it enqueues is safe to run twice. It also drains waiting SMS, most
-important first, within each group's send rate, and texts dispatchers a digest of the queue
-when nobody is watching the dashboard.
+important first, within each group's send rate, texts dispatchers a digest of the queue when
+nobody is watching the dashboard, and once an hour redacts requests past their retention.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from hotline.models import (
     RequestStatus,
 )
 from hotline.people import dispatchers_watching, on_duty_dispatchers
+from hotline.retention import redact_closed
 from hotline.services import Hotline
 
 log = logging.getLogger(__name__)
@@ -54,9 +55,17 @@ class SweepReport:
     recovered_sending: int = 0
     timers: int = 0
     digests: int = 0
+    redacted: int = 0
 
     def total(self) -> int:
-        return self.inbound + self.outbound + self.recovered_sending + self.timers + self.digests
+        return (
+            self.inbound
+            + self.outbound
+            + self.recovered_sending
+            + self.timers
+            + self.digests
+            + self.redacted
+        )
 
 
 def sweep(hotline: Hotline) -> SweepReport:
@@ -82,6 +91,8 @@ def sweep(hotline: Hotline) -> SweepReport:
             report.timers += _timers(hotline, session, group, now)
     for group in groups:
         report.digests += _digest(hotline, group, now)
+    if _once(hotline, "retention", "all", 3600):
+        report.redacted = redact_closed(hotline)
     return report
 
 

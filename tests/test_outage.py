@@ -29,6 +29,7 @@ from hotline.models import (
     OutboundMessage,
     OutboundStatus,
     Priority,
+    RequestStatus,
 )
 from hotline.outbound import queue_sms
 from hotline.people import contact_for
@@ -268,3 +269,24 @@ def test_a_worker_killed_mid_send_is_picked_up_within_30_seconds(
     assert statuses(hotline) == {"delivered": 1}
     # The killed request may or may not have reached the provider: at most one duplicate.
     assert 1 <= len(sim.messages_to(NEIGHBOUR)) <= 2
+
+
+def test_closed_requests_lose_personal_data_after_the_retention_period(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    story.text(NEIGHBOUR, "need insulin for my mother at 12 Elm St 02145")
+    code = code_in(story.inbox(NEIGHBOUR)[0])
+    story.text(BEN, f"yes {code}")
+    story.text(BEN, f"done {code}")
+    assert sweep(hotline).redacted == 0
+    clock(hotline).advance(timedelta(days=91))
+    hotline.redis.flushdb()  # the hourly guard, an hour and more later
+    assert sweep(hotline).redacted == 1
+    request = request_row(hotline, code)
+    assert request.location is None and "insulin" not in request.need
+    assert request.categories and request.zone == "02145" and request.status == RequestStatus.DONE
+    with hotline.sessions() as session:
+        bodies = session.scalars(
+            select(OutboundMessage.body).where(OutboundMessage.request_id == request.id)
+        ).all()
+        assert bodies and all("Elm" not in b and "insulin" not in b for b in bodies)

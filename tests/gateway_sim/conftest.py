@@ -22,7 +22,6 @@ PASSWORD = "gateway-test-password"
 SIGNING_KEY = "gateway-test-signing-key"
 GATEWAY_NUMBER = "+12025550177"
 NEIGHBOUR = "+12025550101"
-VOLUNTEER = "+12025550102"
 
 
 @dataclass
@@ -111,6 +110,12 @@ def channel(gateway: GatewaySim) -> Iterator[GatewayChannel]:
         channel.session.close()
 
 
-def send(channel: GatewayChannel, to: str = NEIGHBOUR, body: str = "Help is on the way") -> str:
-    """Send one text through the hotline's client; the gateway's message id."""
-    return channel.send(to=to, from_=GATEWAY_NUMBER, body=body, status_callback=None).provider_sid
+@pytest.fixture
+def send(channel: GatewayChannel) -> Callable[..., str]:
+    """Send one text through the hotline's client; returns the gateway's message id."""
+
+    def send(to: str = NEIGHBOUR, body: str = "Help is on the way") -> str:
+        result = channel.send(to=to, from_=GATEWAY_NUMBER, body=body, status_callback=None)
+        return result.provider_sid
+
+    return send
