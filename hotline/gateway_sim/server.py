@@ -78,6 +78,7 @@ class GatewaySim:
         self._executor: ThreadPoolExecutor | None = None
         self._online_timer: threading.Timer | None = None
         self._errors: list[BaseException] = []
+        self._listening = threading.Event()
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -100,7 +101,7 @@ class GatewaySim:
         with self._lifecycle:
             if self._executor is None:
                 self.webhooks.stopping.clear()
-                self._listener.open()
+                self._listen()
                 self._executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="gateway-sim")
             return self
 
@@ -108,7 +109,7 @@ class GatewaySim:
         """Stop listening; texts still on their way are dropped, webhooks stop retrying."""
         with self._lifecycle:
             self._cancel_online_timer()
-            self._listener.close()
+            self._stop_listening()
             executor, self._executor = self._executor, None
         self.webhooks.stopping.set()
         if executor is not None:
@@ -136,19 +137,32 @@ class GatewaySim:
         with self._lifecycle:
             self._require_started()
             self._cancel_online_timer()
-            self._listener.close()
+            self._stop_listening()
 
     def go_online(self) -> None:
         """Listen again, on the same port."""
         with self._lifecycle:
             self._require_started()
             self._cancel_online_timer()
-            self._listener.open()
+            self._listen()
+
+    def wait_online(self, timeout: float = 10) -> None:
+        """Block until the sim listens again, as after an outage asked for over HTTP."""
+        if not self._listening.wait(timeout):
+            raise TimeoutError(f"the gateway sim was still offline after {timeout} s")
+
+    def _listen(self) -> None:
+        self._listener.open()
+        self._listening.set()
+
+    def _stop_listening(self, spare: socket.socket | None = None) -> None:
+        self._listening.clear()
+        self._listener.close(spare)
 
     def _go_offline_for(self, seconds: float, asking: socket.socket | None) -> None:
         with self._lifecycle:
             self._cancel_online_timer()
-            self._listener.close(spare=asking)
+            self._stop_listening(spare=asking)
             timer = threading.Timer(seconds, self._end_timed_outage)
             timer.daemon = True
             self._online_timer = timer
@@ -159,7 +173,7 @@ class GatewaySim:
             if self._online_timer is None or self._executor is None:
                 return
             self._online_timer = None
-            self._listener.open()
+            self._listen()
 
     def _cancel_online_timer(self) -> None:
         if self._online_timer is not None:

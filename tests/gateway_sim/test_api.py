@@ -175,6 +175,8 @@ def test_webhooks_register_list_and_delete(gateway: GatewaySim, receiver: Any) -
     [
         {"url": "https://hotline.example/gateway/sms", "event": "sms:typo"},
         {"url": "ftp://hotline.example", "event": "sms:received"},
+        # Like the app, plain http only to the phone itself, not to the LAN.
+        {"url": "http://192.168.1.20:5000/gateway/sms", "event": "sms:received"},
         {"event": "sms:received"},
     ],
 )
