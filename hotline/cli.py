@@ -55,13 +55,21 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, help="the hotline's web port")
 @click.option("--sim-port", default=5001, show_default=True, help="the phone simulator's port")
+@click.option("--gateway-port", default=5002, show_default=True, help="the SMS gateway sim's port")
 @click.option("--demo/--no-demo", default=True, help="add demo volunteers to a new database")
-def run(host: str, port: int, sim_port: int, demo: bool) -> None:
+def run(host: str, port: int, sim_port: int, gateway_port: int, demo: bool) -> None:
     """Run the whole hotline on this machine: web, worker, Redis and a phone simulator."""
     from hotline.embedded import run_embedded
 
     try:
-        run_embedded(settings(), host=host, port=port, sim_port=sim_port, demo=demo)
+        run_embedded(
+            settings(),
+            host=host,
+            port=port,
+            sim_port=sim_port,
+            demo=demo,
+            gateway_port=gateway_port,
+        )
     except MissingSetting as exc:
         raise click.ClickException(str(exc)) from None
 

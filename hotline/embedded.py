@@ -24,6 +24,7 @@ from hotline.people import add_dispatcher, add_volunteer
 from hotline.settings import Settings
 
 DEMO_NUMBER = "+16175550100"
+DEMO_GATEWAY_NUMBER = "+16175550177"
 DEMO_PHONES = (
     ("Neighbour", "+16175550111"),
     ("Neighbour Rosa", "+16175550112"),
@@ -86,8 +87,11 @@ def _seed_demo(settings: Settings) -> None:
     engine.dispose()
 
 
-def run_embedded(settings: Settings, *, host: str, port: int, sim_port: int, demo: bool) -> None:
+def run_embedded(
+    settings: Settings, *, host: str, port: int, sim_port: int, demo: bool, gateway_port: int = 0
+) -> None:
     from hotline import create_app
+    from hotline.gateway_sim.server import GatewaySim
     from hotline.services import build
     from hotline.twilio_sim.server import SimServer
     from hotline.twilio_sim.state import PhonePreset
@@ -114,9 +118,29 @@ def run_embedded(settings: Settings, *, host: str, port: int, sim_port: int, dem
         )
         sim.start()
     settings = embedded_settings(settings, port, sim.url if sim else None)
+    gateway = None
     if sim is not None:
         sim.hotline_url = settings.public_url
         sim.hotline_number = settings.hotline_number
+        if not settings.gateway_url:
+            # A simulated gateway phone too, so failover can be watched on the phone page.
+            gateway = GatewaySim(
+                "hotline",
+                secrets.token_hex(8),
+                secrets.token_hex(16),
+                DEMO_GATEWAY_NUMBER,
+                host=host,
+                port=gateway_port,
+                phones=sim,
+                webhook_url=f"{settings.public_url}/gateway/sms",
+            ).start()
+            settings = settings.with_overrides(
+                gateway_url=gateway.url,
+                gateway_username="hotline",
+                gateway_password=gateway.state.password,
+                gateway_signing_key=gateway.state.signing_key,
+                gateway_number=DEMO_GATEWAY_NUMBER,
+            )
 
     engine = make_engine(settings.database_url)
     upgrade(engine)
@@ -138,6 +162,8 @@ def run_embedded(settings: Settings, *, host: str, port: int, sim_port: int, dem
     print(f"  Webhooks:        {settings.public_url}/twilio/sms")
     if sim is not None:
         print(f"  Phone simulator: {sim.url}/   <- open this to text the hotline")
+    if gateway is not None:
+        print(f"  SMS gateway sim: {gateway.url} (failover when Twilio is down)")
     print(f"  Database:        {settings.database_url}")
     print("Press Ctrl-C to stop.", flush=True)
     try:
@@ -148,6 +174,8 @@ def run_embedded(settings: Settings, *, host: str, port: int, sim_port: int, dem
         server.shutdown()
         worker.terminate()
         worker.wait(timeout=10)
+        if gateway is not None:
+            gateway.stop()
         if sim is not None:
             sim.stop()
         if redis_server is not None:
@@ -166,5 +194,10 @@ def _env(settings: Settings) -> dict[str, str]:
         "HOTLINE_PUBLIC_URL": settings.public_url,
         "SECRET_KEY": settings.secret_key,
         "HOTLINE_INSTANCE_PATH": str(Path(settings.instance_path).resolve()),
+        "GATEWAY_URL": settings.gateway_url,
+        "GATEWAY_USERNAME": settings.gateway_username,
+        "GATEWAY_PASSWORD": settings.gateway_password,
+        "GATEWAY_SIGNING_KEY": settings.gateway_signing_key,
+        "GATEWAY_NUMBER": settings.gateway_number,
     }
     return {k: v for k, v in values.items() if v}

@@ -31,7 +31,7 @@ def wait_for(condition, timeout: float = 60.0):  # type: ignore[no-untyped-def]
 
 
 def test_quick_start_runs_the_whole_hotline_with_nothing_configured(tmp_path: Path) -> None:
-    port, sim_port = free_port(), free_port()
+    port, sim_port, gateway_port = free_port(), free_port(), free_port()
     env = {
         k: v
         for k, v in os.environ.items()
@@ -47,6 +47,8 @@ def test_quick_start_runs_the_whole_hotline_with_nothing_configured(tmp_path: Pa
             str(port),
             "--sim-port",
             str(sim_port),
+            "--gateway-port",
+            str(gateway_port),
         ],
         cwd=tmp_path,
         env=env,
@@ -55,8 +57,9 @@ def test_quick_start_runs_the_whole_hotline_with_nothing_configured(tmp_path: Pa
         text=True,
     )
     try:
-        banner = "".join(process.stdout.readline() for _ in range(3))  # type: ignore[union-attr]
+        banner = "".join(process.stdout.readline() for _ in range(4))  # type: ignore[union-attr]
         assert f"http://127.0.0.1:{sim_port}/" in banner
+        assert f"http://127.0.0.1:{gateway_port}" in banner
         assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).json() == {
             "database": "ok",
             "redis": "ok",

@@ -38,6 +38,8 @@ _TWILIO_DIRECTION = {
     "outbound-api": "outbound-api",
     "inbound": "inbound",
     "inline-reply": "outbound-reply",
+    # Carried by the local gateway phone, not by Twilio; listed so no lookup can fail on it.
+    "gateway": "outbound-api",
 }
 
 
