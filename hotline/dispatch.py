@@ -10,7 +10,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from hotline.db import changed
@@ -334,12 +334,67 @@ def claim(
     actor: Actor,
 ) -> bool:
     """Give `request` to `volunteer` if nobody has it yet. True for the one winner."""
+    won = _move_claim(hotline, work, request, volunteer, HelpRequest.status.in_(UNCLAIMED_STATUSES))
+    if won:
+        _claimed(hotline, work, group, request, volunteer, actor, "claimed")
+    return won
+
+
+def assign(
+    hotline: Hotline,
+    work: Work,
+    group: Group,
+    request: HelpRequest,
+    volunteer: Volunteer,
+    actor: Actor,
+) -> bool:
+    """A dispatcher gives the request to a volunteer, taking it from another claimant if any."""
+    if request.status != RequestStatus.CLAIMED or request.claimed_by_id is None:
+        return claim(hotline, work, group, request, volunteer, actor)
+    if request.claimed_by_id == volunteer.id:
+        return True
+    previous = work.session.get_one(Volunteer, request.claimed_by_id)
+    moved = _move_claim(
+        hotline,
+        work,
+        request,
+        volunteer,
+        (HelpRequest.status == RequestStatus.CLAIMED) & (HelpRequest.claimed_by_id == previous.id),
+    )
+    if not moved:
+        return False
+    offer = offer_for(work.session, previous, request)
+    if offer is not None:
+        offer.status = OfferStatus.WITHDRAWN
+    say(
+        hotline,
+        work,
+        group,
+        previous.contact,
+        "volunteer_cancelled",
+        request=request,
+        priority=Priority.CLAIM,
+        dedupe=f"reassigned:{request.id}:{previous.id}:{request.claimed_at}",
+        code=request.code,
+    )
+    _claimed(hotline, work, group, request, volunteer, actor, "reassigned")
+    return True
+
+
+def _move_claim(
+    hotline: Hotline,
+    work: Work,
+    request: HelpRequest,
+    volunteer: Volunteer,
+    only_if: ColumnElement[bool],
+) -> bool:
+    """The one conditional UPDATE that decides who holds a request."""
     session, now = work.session, hotline.clock.now()
-    won = (
+    moved = (
         changed(
             session,
             update(HelpRequest)
-            .where(HelpRequest.id == request.id, HelpRequest.status.in_(UNCLAIMED_STATUSES))
+            .where(HelpRequest.id == request.id, only_if)
             .values(
                 status=RequestStatus.CLAIMED,
                 claimed_by_id=volunteer.id,
@@ -354,8 +409,20 @@ def claim(
         == 1
     )
     session.refresh(request)
-    if not won:
-        return False
+    return moved
+
+
+def _claimed(
+    hotline: Hotline,
+    work: Work,
+    group: Group,
+    request: HelpRequest,
+    volunteer: Volunteer,
+    actor: Actor,
+    action: str,
+) -> None:
+    """What follows a claim: other offers are closed, the winner and the neighbour are told."""
+    session, now = work.session, hotline.clock.now()
     session.execute(
         update(Offer)
         .where(Offer.request_id == request.id, Offer.status == OfferStatus.OFFERED)
@@ -367,7 +434,7 @@ def claim(
         session.refresh(offer)
         offer.status, offer.answered_at = OfferStatus.CLAIMED, now
     volunteer.last_answer_at = now
-    record_event(session, request, actor, "claimed", now, volunteer=volunteer_label(volunteer))
+    record_event(session, request, actor, action, now, volunteer=volunteer_label(volunteer))
     neighbour = session.get_one(Contact, request.contact_id)
     send_details(hotline, work, group, request, volunteer, neighbour)
     say(
@@ -385,7 +452,6 @@ def claim(
     due = now + timedelta(minutes=float(group.setting("stale_claim_minutes")))
     rid = request.id
     work.after_commit(lambda: hotline.queues.dispatch_at(due, "check_claim", rid))
-    return True
 
 
 def send_details(
@@ -472,22 +538,15 @@ def finish(
 ) -> bool:
     """DONE: only the volunteer holding the claim can finish it."""
     session, now = work.session, hotline.clock.now()
-    done = (
-        changed(
-            session,
-            update(HelpRequest)
-            .where(
-                HelpRequest.id == request.id,
-                HelpRequest.status == RequestStatus.CLAIMED,
-                HelpRequest.claimed_by_id == volunteer.id,
-            )
-            .values(status=RequestStatus.DONE, done_at=now, closed_at=now, updated_at=now)
-            .execution_options(synchronize_session=False),
-        )
-        == 1
-    )
-    session.refresh(request)
-    if not done:
+    if not _end_claim(
+        work,
+        request,
+        volunteer,
+        status=RequestStatus.DONE,
+        done_at=now,
+        closed_at=now,
+        updated_at=now,
+    ):
         return False
     volunteer.last_answer_at = now
     record_event(
@@ -507,27 +566,40 @@ def finish(
     return True
 
 
-def release(
-    hotline: Hotline, work: Work, group: Group, request: HelpRequest, volunteer: Volunteer
-) -> bool:
-    """RELEASE: the volunteer gives the request back; it is offered again to others."""
-    session, now = work.session, hotline.clock.now()
-    released = (
+def _end_claim(work: Work, request: HelpRequest, volunteer: Volunteer, **values: Any) -> bool:
+    """Only the volunteer holding the claim can end it (DONE or RELEASE); True if they did."""
+    ended = (
         changed(
-            session,
+            work.session,
             update(HelpRequest)
             .where(
                 HelpRequest.id == request.id,
                 HelpRequest.status == RequestStatus.CLAIMED,
                 HelpRequest.claimed_by_id == volunteer.id,
             )
-            .values(status=RequestStatus.OPEN, claimed_by_id=None, claimed_at=None, updated_at=now)
+            .values(**values)
             .execution_options(synchronize_session=False),
         )
         == 1
     )
-    session.refresh(request)
-    if not released:
+    work.session.refresh(request)
+    return ended
+
+
+def release(
+    hotline: Hotline, work: Work, group: Group, request: HelpRequest, volunteer: Volunteer
+) -> bool:
+    """RELEASE: the volunteer gives the request back; it is offered again to others."""
+    session, now = work.session, hotline.clock.now()
+    if not _end_claim(
+        work,
+        request,
+        volunteer,
+        status=RequestStatus.OPEN,
+        claimed_by_id=None,
+        claimed_at=None,
+        updated_at=now,
+    ):
         return False
     offer = offer_for(session, volunteer, request)
     if offer is not None:

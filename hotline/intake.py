@@ -652,21 +652,7 @@ class DispatcherDesk:
         volunteer = find_volunteer(talk.session, talk.group, who) if who else None
         if volunteer is None:
             return talk.reply("dispatcher_unknown_volunteer", assignee=who or "?")
-        if request.status == RequestStatus.CLAIMED and request.claimed_by_id != volunteer.id:
-            # Reassigning: take it back from the current claimant first.
-            previous = talk.session.get_one(Volunteer, request.claimed_by_id)
-            dispatch.release(talk.hotline, talk.work, talk.group, request, previous)
-            say(
-                talk.hotline,
-                talk.work,
-                talk.group,
-                previous.contact,
-                "volunteer_cancelled",
-                request=request,
-                dedupe=f"reassigned:{request.id}:{previous.id}:{talk.message.id}",
-                code=request.code,
-            )
-        if dispatch.claim(talk.hotline, talk.work, talk.group, request, volunteer, self.actor()):
+        if dispatch.assign(talk.hotline, talk.work, talk.group, request, volunteer, self.actor()):
             return talk.reply(
                 "dispatcher_assigned",
                 code=request.code,

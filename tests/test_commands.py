@@ -400,3 +400,19 @@ def test_groups_do_not_see_each_other(story: Story, hotline: Hotline, sim, cast:
     story.settle()
     assert request_row(hotline, code).status == RequestStatus.OFFERING
     assert "Elm" not in sim.messages_to("+17815550101")[-1].body
+
+
+def test_assign_takes_a_claimed_request_from_one_volunteer_to_another(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    code = open_need(story)
+    story.text(BEN, f"yes {code}")
+    heard = len(story.inbox(NEIGHBOUR))
+    story.text(DEE, f"ASSIGN {code} Carla")
+    assert story.last(BEN) == expected(hotline, "volunteer_cancelled", "en", code=code)
+    assert "12 Elm St" in story.last(CARLA)
+    assert story.new_for(NEIGHBOUR, heard) == [
+        expected(hotline, "neighbour_claimed", "en", code=code, volunteer="Carla")
+    ]
+    assert ("reassigned", "dispatcher", "Dee") in events(hotline, code)
+    assert request_row(hotline, code).status == RequestStatus.CLAIMED

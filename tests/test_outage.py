@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from people import BEN, CARLA, DEE, NEIGHBOUR, add_cast, code_in, expected, request_row
@@ -71,6 +73,23 @@ def queue_help(h: Hotline, group: Group, number: str, priority: int = Priority.R
         )
         assert message is not None
         return message.id
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid`, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                fields = stat.rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
 
 
 def statuses(h: Hotline) -> dict[str, int]:
@@ -252,7 +271,11 @@ def test_a_worker_killed_mid_send_is_picked_up_within_30_seconds(
             subprocess.run(["sleep", "0.05"], check=True)  # the worker runs in another process
         assert deadline, "the worker never started sending"
     finally:
-        os.killpg(worker.pid, signal.SIGKILL)  # the worker and its work horse, mid-request
+        # The machine is lost: the worker and every process it forked (RQ's work horse starts
+        # a session of its own, so the process group alone would miss it).
+        for pid in [worker.pid, *descendants(worker.pid)]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         worker.wait(10)
     assert statuses(hotline) == {"sending": 1}
     clock(hotline).advance(timedelta(seconds=25))

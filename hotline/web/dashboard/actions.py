@@ -95,21 +95,7 @@ def assign(
         raise ActionRefused(
             f"#{request.code} is already with {dispatch.volunteer_label(volunteer)}"
         )
-    if request.status == RequestStatus.CLAIMED and request.claimed_by_id is not None:
-        previous = work.session.get_one(Volunteer, request.claimed_by_id)
-        dispatch.release(h, work, group, request, previous)
-        dispatch.say(
-            h,
-            work,
-            group,
-            previous.contact,
-            "volunteer_cancelled",
-            request=request,
-            priority=Priority.CLAIM,
-            dedupe=f"reassigned:{request.id}:{previous.id}:{h.clock.now().timestamp()}",
-            code=request.code,
-        )
-    if not dispatch.claim(h, work, group, request, volunteer, actor):
+    if not dispatch.assign(h, work, group, request, volunteer, actor):
         raise ActionRefused(f"#{request.code} is {request.status.value}: it cannot be assigned")
 
 
