@@ -17,6 +17,9 @@ from pathlib import Path
 
 from hotline.triage import Triager
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from readme import write_section
+
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO / ".." / "shared" / "data" / "triage" / "dev.jsonl"
 LABELS: tuple[str, ...] = (
@@ -142,15 +145,10 @@ ORDER = (("held-out", "text"), ("held-out", "original"), ("tuning", "text"), ("t
 
 
 def write_readme(path: Path, table: str) -> bool:
-    content = path.read_text(encoding="utf-8")
-    start, end = content.find(START), content.find(END)
-    if start < 0 or end < start:
-        print(f"note: {path} has no {START} ... {END} markers; left unchanged")
-        return False
-    updated = content[: start + len(START)] + "\n" + table + content[end:]
-    path.write_text(updated, encoding="utf-8")
-    print(f"wrote the triage figures into {path}")
-    return True
+    written = write_section(path, "triage", table)
+    if written:
+        print(f"wrote the triage figures into {path}")
+    return written
 
 
 def main(argv: Sequence[str] | None = None) -> int:
