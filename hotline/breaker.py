@@ -61,6 +61,13 @@ class Breaker:
             return bool(opened)
         return False
 
+    def closed_again_at(self, now: datetime) -> datetime | None:
+        """When an open breaker lets its next probe through (None when it is closed)."""
+        opened = self.redis.hget(self.key, "opened_at")
+        if opened is None:
+            return None
+        return datetime.fromtimestamp(float(opened) + self.cool_down, tz=now.tzinfo)
+
     def state(self, now: datetime) -> str:
         opened = self.redis.hget(self.key, "opened_at")
         if opened is None:

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hotline.channels import ChannelError, SendResult
+from hotline.channels import ChannelError, SendResult, SmsChannel
 from hotline.channels.twilio import OPTED_OUT
 from hotline.db import changed
 from hotline.models import Contact, Group, OutboundMessage, OutboundStatus, Priority
@@ -167,9 +167,19 @@ def send_outbound(hotline: Hotline, outbound_id: int) -> None:
         _record_sent(hotline, outbound_id, result, channel.name, sender)
         log.info("sms %s sent to %s via %s", outbound_id, mask(to), channel.name)
         return
-    with hotline.sessions.begin() as session:
+    _defer(hotline, outbound_id, _next_attempt(hotline, chain, now, tried, outbound_id))
+
+
+def _next_attempt(
+    hotline: Hotline, chain: tuple[SmsChannel, ...], now: datetime, tried: bool, outbound_id: int
+) -> datetime:
+    """After a failed attempt, back off; while every channel is known down, wait for a probe."""
+    reopen = [hotline.breaker(c.name).closed_again_at(now) for c in chain]
+    if chain and all(reopen):
+        return max(min(t for t in reopen if t), now + backoff(1))
+    with hotline.sessions() as session:
         attempts = session.get_one(OutboundMessage, outbound_id).attempts
-    _defer(hotline, outbound_id, now + backoff(attempts) if tried else now + backoff(1))
+    return now + backoff(attempts if tried else 1)
 
 
 def _start_sending(hotline: Hotline, outbound_id: int, now: datetime) -> bool:

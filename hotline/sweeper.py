@@ -12,7 +12,12 @@ from __future__ import annotations
 
 import logging
 import math
-import threading
+import multiprocessing
+import multiprocessing.process
+import os
+import signal
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -34,7 +39,8 @@ from hotline.models import (
 )
 from hotline.people import dispatchers_watching, on_duty_dispatchers
 from hotline.retention import redact_closed
-from hotline.services import Hotline
+from hotline.services import Hotline, build
+from hotline.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -120,8 +126,12 @@ def _inbound(hotline: Hotline, session: Session, now: datetime) -> int:
 
 def _drain(hotline: Hotline, session: Session, group: Group, now: datetime) -> int:
     """Enqueue waiting SMS in priority order, about as many as the send rate lets out now."""
+    chain = hotline.channel_chain(group.name)
+    if chain and all(hotline.breaker(c.name).is_open(now) for c in chain):
+        return 0  # every channel is known down: messages wait until a probe may go
     rate = float(group.setting("sends_per_second"))
-    budget = math.ceil(rate * INTERVAL_SECONDS * 2) + int(group.setting("send_burst"))
+    # About what the rate lets out before the next sweep: more would only be deferred again.
+    budget = math.ceil(rate * INTERVAL_SECONDS) + 1
     rows = session.execute(
         select(OutboundMessage.id, OutboundMessage.priority, OutboundMessage.next_attempt_at)
         .where(
@@ -142,7 +152,8 @@ def _drain(hotline: Hotline, session: Session, group: Group, now: datetime) -> i
     for outbound_id, priority, attempt_at in rows:
         # Keyed on the scheduled attempt: a row deferred again is a new piece of work.
         attempt = attempt_at.timestamp() if attempt_at else "now"
-        if _once(hotline, "outbound", f"{outbound_id}:{attempt}", INTERVAL_SECONDS * 2):
+        # While a job for this attempt may still be waiting in a busy queue, do not add another.
+        if _once(hotline, "outbound", f"{outbound_id}:{attempt}", GRACE.total_seconds()):
             hotline.queues.send_sms(outbound_id, priority)
             count += 1
     return count
@@ -230,10 +241,10 @@ def _digest(hotline: Hotline, group: Group, now: datetime) -> int:
 
 
 def run_forever(
-    hotline: Hotline, stop: threading.Event, interval: float = INTERVAL_SECONDS
+    hotline: Hotline, keep_going: Callable[[], bool], interval: float = INTERVAL_SECONDS
 ) -> None:
-    """Sweep every `interval` seconds while this process holds the sweeper lock."""
-    while not stop.wait(interval):
+    """Sweep every `interval` seconds while `keep_going()`, when this process holds the lock."""
+    while keep_going():
         try:
             if hotline.redis.set("hotline:sweeper", 1, nx=True, px=int(interval * 1500)):
                 report = sweep(hotline)
@@ -241,11 +252,27 @@ def run_forever(
                     log.info("sweep: %s", report)
         except RedisError as exc:
             log.warning("sweeper waiting for Redis: %s", type(exc).__name__)
-        except Exception:  # a sweep failing must not kill the worker; the next one retries
+        except Exception:  # a sweep failing must not stop the sweeper; the next one retries
             log.exception("sweep failed")
+        time.sleep(interval)
 
 
-def start_thread(hotline: Hotline) -> threading.Event:
-    stop = threading.Event()
-    threading.Thread(target=run_forever, args=(hotline, stop), name="sweeper", daemon=True).start()
-    return stop
+def start_process(settings: Settings) -> multiprocessing.process.BaseProcess:
+    """Run the sweeper in a child process of the worker.
+
+    A process, not a thread: RQ forks a work horse for every job, and forking while another
+    thread holds a lock (the connection pool's, logging's) leaves the horse stuck on it. It is
+    forked before the worker starts, and it stops when the worker is gone, even after SIGKILL.
+    """
+    parent = os.getpid()
+    process = multiprocessing.get_context("fork").Process(
+        target=_sweeper_main, args=(settings, parent), name="hotline-sweeper", daemon=True
+    )
+    process.start()
+    return process
+
+
+def _sweeper_main(settings: Settings, parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the worker; we follow it
+    hotline = build(settings)  # built here, so nothing is shared with the parent
+    run_forever(hotline, keep_going=lambda: os.getppid() == parent)
