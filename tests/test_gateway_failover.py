@@ -12,9 +12,10 @@ import pytest
 import requests
 from people import BEN, NEIGHBOUR, add_cast, code_in
 from sqlalchemy import select
-from story import Story, run_jobs
+from story import ACCOUNT_SID, AUTH_TOKEN, Story, run_jobs
 
 from hotline.channels.gateway import GatewayChannel
+from hotline.channels.twilio import TwilioChannel, twilio_client
 from hotline.clock import SettableClock
 from hotline.gateway_sim.server import GatewaySim
 from hotline.models import Group, InboundMessage, OutboundMessage, OutboundStatus
@@ -129,3 +130,22 @@ def test_gateway_webhooks_must_be_signed(hotline: Hotline, gateway: GatewaySim) 
         url, data=body, timeout=5, headers={"X-Signature": good, "X-Timestamp": now}
     )
     assert answer.status_code == 204
+
+
+def test_a_hanging_twilio_times_out_and_the_gateway_sends(
+    story: Story, hotline: Hotline, sim: SimServer, gateway: GatewaySim
+) -> None:
+    impatient = TwilioChannel(twilio_client(ACCOUNT_SID, AUTH_TOKEN, sim.url, timeout=0.5))
+    hotline.channels = (impatient, hotline.channels[1])
+    sim.slow_seconds = 3
+    sim.set_fault("slow")
+    story.text(NEIGHBOUR, "need water at 12 Elm St 02145")
+    gateway.wait_for_webhooks()
+    assert code_in(gateway.messages_to(NEIGHBOUR)[0].body)
+    with hotline.sessions() as session:
+        ack = session.scalars(
+            select(OutboundMessage).where(OutboundMessage.template == "ack")
+        ).one()
+    assert ack.channel == "gateway" and "twilio: Twilio could not be reached" in (
+        ack.error_message or ""
+    )
