@@ -9,6 +9,8 @@ from typing import Any
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +19,9 @@ DISPATCH = "hotline-dispatch"
 # One outbound queue per priority, so a backlog drains lives-first (see models.Priority).
 OUTBOUND = tuple(f"hotline-outbound-{p}" for p in range(5))
 ALL_QUEUES = (INBOUND, DISPATCH, *OUTBOUND)
+
+
+_PENDING = frozenset({JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED})
 
 
 class Queues:
@@ -29,19 +34,31 @@ class Queues:
     def queue(self, name: str) -> Queue:
         return self._queues[name]
 
-    def handle_inbound(self, inbound_id: int) -> bool:
-        return self._enqueue(INBOUND, "workers.inbound.handle_inbound", inbound_id)
+    # `attempt` names one attempt at a piece of work: 0 right after the commit, something
+    # else when the sweeper recovers it. A job stuck "started" (its worker was killed) keeps
+    # its id for minutes, so a recovery must not reuse the id.
 
-    def send_sms(self, outbound_id: int, priority: int) -> bool:
+    def handle_inbound(self, inbound_id: int, attempt: str = "0") -> bool:
+        return self._enqueue(
+            INBOUND,
+            "workers.inbound.handle_inbound",
+            inbound_id,
+            job_id=f"inbound-{inbound_id}-{attempt}",
+        )
+
+    def send_sms(self, outbound_id: int, priority: int, attempt: str = "0") -> bool:
         queue = OUTBOUND[max(0, min(priority, len(OUTBOUND) - 1))]
-        return self._enqueue(queue, "workers.outbound.send_sms", outbound_id)
+        return self._enqueue(
+            queue, "workers.outbound.send_sms", outbound_id, job_id=f"send-{outbound_id}-{attempt}"
+        )
 
     def sweep_now(self) -> bool:
         """Ask a worker to sweep at once (a channel came back: drain what waited)."""
-        return self._enqueue(DISPATCH, "workers.sweeper.sweep")
+        return self._enqueue(DISPATCH, "workers.sweeper.sweep", job_id="sweep-now")
 
-    def dispatch(self, func: str, *args: Any) -> bool:
-        return self._enqueue(DISPATCH, f"workers.dispatch.{func}", *args)
+    def dispatch(self, func: str, *args: Any, attempt: str = "0") -> bool:
+        job_id = "-".join([func, *map(str, args), attempt])
+        return self._enqueue(DISPATCH, f"workers.dispatch.{func}", *args, job_id=job_id)
 
     def dispatch_at(self, when: datetime, func: str, *args: Any) -> bool:
         """Run a dispatch job at `when` (RQ's scheduler, run by the workers, moves it)."""
@@ -60,11 +77,27 @@ class Queues:
             return False
         return True
 
-    def _enqueue(self, name: str, func: str, *args: Any) -> bool:
-        # The database already holds the work; if Redis[bytes] is down the sweeper re-enqueues it.
+    def _enqueue(self, name: str, func: str, *args: Any, job_id: str) -> bool:
+        """Enqueue once: a job with this id still waiting or running is not added again.
+
+        True when a job was added; False when one was already pending or Redis is down.
+
+        The same work can be asked for twice (after a commit, and by the sweeper when a queue
+        is slow); jobs are safe to run twice, but a busy queue must not fill with copies.
+        """
+        # The database already holds the work; if Redis is down the sweeper re-enqueues it.
         try:
-            self._queues[name].enqueue(func, *args)
+            if self._pending(job_id):
+                return False
+            self._queues[name].enqueue(func, *args, job_id=job_id)
         except RedisError:
             log.warning("redis unavailable: %s%r left for the sweeper", func, args)
             return False
         return True
+
+    def _pending(self, job_id: str) -> bool:
+        try:
+            status = Job.fetch(job_id, connection=self.redis).get_status(refresh=False)
+        except NoSuchJobError:
+            return False
+        return status in _PENDING

@@ -85,7 +85,9 @@ def sweep(hotline: Hotline) -> SweepReport:
                 OutboundMessage.status == OutboundStatus.SENDING,
                 OutboundMessage.updated_at <= now - STUCK_SENDING,
             )
-            .values(status=OutboundStatus.QUEUED, next_attempt_at=None, updated_at=now - GRACE),
+            # A new attempt time gives the recovered send a job id of its own: the killed job's
+            # id still reads "started" in Redis for minutes.
+            .values(status=OutboundStatus.QUEUED, next_attempt_at=now, updated_at=now - GRACE),
         )
     if report.recovered_sending:
         log.warning("%d sends lost their worker; they go out again", report.recovered_sending)
@@ -119,9 +121,14 @@ def _inbound(hotline: Hotline, session: Session, now: datetime) -> int:
     count = 0
     for inbound_id in ids:
         if _once(hotline, "inbound", inbound_id, GRACE.total_seconds()):
-            hotline.queues.handle_inbound(inbound_id)
+            hotline.queues.handle_inbound(inbound_id, attempt=_minute(now))
             count += 1
     return count
+
+
+def _minute(now: datetime) -> str:
+    """Recovered work gets at most one new job a minute while its old one may still be queued."""
+    return f"r{int(now.timestamp() // 60)}"
 
 
 def _drain(hotline: Hotline, session: Session, group: Group, now: datetime) -> int:
@@ -133,7 +140,12 @@ def _drain(hotline: Hotline, session: Session, group: Group, now: datetime) -> i
     # About what the rate lets out before the next sweep: more would only be deferred again.
     budget = math.ceil(rate * INTERVAL_SECONDS) + 1
     rows = session.execute(
-        select(OutboundMessage.id, OutboundMessage.priority, OutboundMessage.next_attempt_at)
+        select(
+            OutboundMessage.id,
+            OutboundMessage.priority,
+            OutboundMessage.next_attempt_at,
+            OutboundMessage.updated_at,
+        )
         .where(
             OutboundMessage.group_id == group.id,
             OutboundMessage.status == OutboundStatus.QUEUED,
@@ -149,12 +161,12 @@ def _drain(hotline: Hotline, session: Session, group: Group, now: datetime) -> i
         .limit(budget)
     ).all()
     count = 0
-    for outbound_id, priority, attempt_at in rows:
-        # Keyed on the scheduled attempt: a row deferred again is a new piece of work.
-        attempt = attempt_at.timestamp() if attempt_at else "now"
-        # While a job for this attempt may still be waiting in a busy queue, do not add another.
-        if _once(hotline, "outbound", f"{outbound_id}:{attempt}", GRACE.total_seconds()):
-            hotline.queues.send_sms(outbound_id, priority)
+    for outbound_id, priority, attempt_at, _updated_at in rows:
+        # Keyed on the scheduled attempt: a row deferred again (or recovered from a killed
+        # worker) is a new piece of work with a job of its own; the first attempt is "0", as
+        # after the commit, so a slow queue never gets a second copy of it.
+        attempt = str(int(attempt_at.timestamp() * 1000)) if attempt_at else "0"
+        if hotline.queues.send_sms(outbound_id, priority, attempt=attempt):
             count += 1
     return count
 
@@ -206,7 +218,7 @@ def _timers(hotline: Hotline, session: Session, group: Group, now: datetime) -> 
     count = 0
     for func, args in jobs:
         if _once(hotline, func, ":".join(map(str, args)), GRACE.total_seconds()):
-            hotline.queues.dispatch(func, *args)
+            hotline.queues.dispatch(func, *args, attempt=_minute(now))
             count += 1
     return count
 
