@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from redis import Redis
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hotline.breaker import Breaker
@@ -23,6 +23,7 @@ from hotline.channels.gateway import GatewayChannel
 from hotline.channels.twilio import TwilioChannel, twilio_client
 from hotline.clock import Clock, SystemClock
 from hotline.db import make_engine, make_session_factory
+from hotline.models import Group
 from hotline.queues import Queues
 from hotline.ratelimit import SendRate
 from hotline.settings import Settings
@@ -103,6 +104,16 @@ class Hotline:
                 yield work
         for action in work._after_commit:
             action()
+
+    def warm_up(self) -> None:
+        """Compile every group's triager now, in the worker's parent process.
+
+        RQ forks a work horse per job: whatever a job builds dies with its horse, so a
+        triager built lazily would be compiled again for every single text.
+        """
+        with self.sessions() as session:
+            for group in session.scalars(select(Group)):
+                self.triager_for(group.zones, group.default_language)
 
     def status_callback_url(self, outbound_id: int) -> str | None:
         if not self.settings.public_url:

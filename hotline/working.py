@@ -17,6 +17,7 @@ def run_worker(settings: Settings, *, burst: bool = False) -> bool:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
     sweeper = None if burst else start_process(settings)  # before any thread exists here
     hotline = build(settings)
+    hotline.warm_up()
     install(hotline)
     worker = Worker(list(ALL_QUEUES), connection=hotline.redis)
     try:
