@@ -15,28 +15,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hotline.triage import Triager
+from hotline.triage import CATEGORIES, Triager
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from readme import write_section
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO / ".." / "shared" / "data" / "triage" / "dev.jsonl"
-LABELS: tuple[str, ...] = (
-    "rescue",
-    "medical",
-    "water",
-    "food",
-    "shelter",
-    "clothing",
-    "missing_person",
-    "safety",
-    "transport",
-    "money",
-    "power",
-    "death",
-    "request",
-)
+# The data set's labels: every category but "other", and whether it is a request at all.
+LABELS: tuple[str, ...] = (*(c for c in CATEGORIES if c != "other"), "request")
 FIELDS = ("text", "original")
 START, END = "<!-- bench:triage:start -->", "<!-- bench:triage:end -->"
 LIFE = {"rescue", "medical"}
