@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -446,8 +445,6 @@ def _database_exists(s: Settings) -> bool:
         return Path(s.database_url.removeprefix("sqlite:///")).exists()
     return True
 
-
-__all__ = ["json", "main"]
 
 if __name__ == "__main__":
     main()

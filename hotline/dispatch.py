@@ -7,7 +7,7 @@ that runs twice, or two volunteers answering at once, cannot produce two outcome
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
@@ -753,7 +753,3 @@ def location_timeout(hotline: Hotline, request_id: int) -> None:
         request.status = RequestStatus.OPEN
         record_event(work.session, request, SYSTEM, "location_not_given", hotline.clock.now())
         schedule_offers(hotline, work, request)
-
-
-def due_at(now: datetime, minutes: float) -> datetime:
-    return now + timedelta(minutes=minutes)

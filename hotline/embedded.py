@@ -19,7 +19,6 @@ from werkzeug.serving import make_server
 from hotline.db import make_engine, make_session_factory
 from hotline.groups import ensure_default_group
 from hotline.migrate import upgrade
-from hotline.models import Group
 from hotline.people import add_dispatcher, add_volunteer
 from hotline.settings import Settings
 
@@ -83,7 +82,6 @@ def _seed_demo(settings: Settings) -> None:
             on_call=True,
         )
         add_dispatcher(session, group, "+16175550199", name="Dee")
-        assert isinstance(group, Group)
     engine.dispose()
 
 

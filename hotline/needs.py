@@ -18,7 +18,6 @@ from hotline.models import (
     Group,
     HelpRequest,
     RequestEvent,
-    RequestStatus,
     Urgency,
 )
 
@@ -195,10 +194,3 @@ def full_address(request: HelpRequest) -> str:
     if request.location and request.zone and request.zone in request.location:
         parts = [request.location]
     return ", ".join(parts) or "no address given: call or text them"
-
-
-def is_active(request: HelpRequest) -> bool:
-    return request.status in ACTIVE_STATUSES
-
-
-__all__ = ["LANGUAGE_NAMES", "SYSTEM", "Actor", "RequestStatus"]
