@@ -161,3 +161,29 @@ def test_everyday_words_are_not_split_into_needs(triager: Triager) -> None:
     # "pandan" (during) must not read as two lexicon words glued together.
     result = triager.triage("kisa pou nou fe pandan sezon siklon an")
     assert not {"food", "medical"} & set(result.categories)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mother is not feeling well since the quake",
+        "my son has nightmares every night, he is in shock",
+        "mwen pa santi m byen depi tranbleman an",
+        "lespri m pa an plas depi seyis la",
+        "pitit mwen fe kochma chak nwit",
+        "ma fille ne se sent pas bien, elle fait des cauchemars",
+        "mi abuela no se siente bien",
+        "los ninos tienen pesadillas y ataques de panico",
+    ],
+)
+def test_feeling_unwell_and_distress_are_medical(triager: Triager, text: str) -> None:
+    # After a disaster, distress is a health need: psychologists are asked for by text.
+    assert "medical" in triager.triage(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the food distribution is not well organised", "nous ne dormons pas bien sous la pluie"],
+)
+def test_not_well_about_things_is_not_medical(triager: Triager, text: str) -> None:
+    assert "medical" not in triager.triage(text).categories
