@@ -1,0 +1,110 @@
+"""How far the data's own labels let any reader go on rescue + medical: a trained yardstick.
+
+Run: pip install -e '.[bench]'; python benchmarks/triage_ceiling.py [--write-readme README.md]
+
+The triage target asks rescue + medical recall of at least 0.6 at precision of at least 0.4.
+This script trains, at run time only, the data set README's reference model (TF-IDF word
+1-2 grams + character 2-5 grams, logistic regression) on the tuning half and scores the
+held-out half, then reads off its whole precision-recall curve: the best recall it reaches
+at precision 0.4 and the best precision at recall 0.6, with the threshold picked in
+hindsight on the held-out half itself, so these are upper bounds for that model. Nothing it
+learns is written anywhere; the hotline's triage never uses it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+try:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import precision_recall_curve
+    from sklearn.pipeline import make_pipeline, make_union
+except ImportError as missing:
+    raise SystemExit("needs scikit-learn: pip install -e '.[bench]'") from missing
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from readme import write_section
+from triage import DEFAULT_DATA, FIELDS, LIFE, Triager, evaluate, load, split
+
+PRECISION_FLOOR = 0.4
+RECALL_TARGET = 0.6
+
+
+def is_life(row: dict[str, object]) -> bool:
+    categories = row.get("categories")
+    return isinstance(categories, list) and bool(LIFE & set(categories))
+
+
+def trained_curve(
+    tuning: Sequence[dict[str, object]], held_out: Sequence[dict[str, object]], field: str
+) -> tuple[float, float]:
+    """(best recall at precision >= 0.4, best precision at recall >= 0.6) on held_out."""
+    features = make_union(
+        TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True),
+    )
+    model = make_pipeline(
+        features, LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced")
+    )
+    model.fit([str(row.get(field) or "") for row in tuning], [is_life(row) for row in tuning])
+    scores = model.predict_proba([str(row.get(field) or "") for row in held_out])[:, 1]
+    precision, recall, _ = precision_recall_curve([is_life(row) for row in held_out], scores)
+    pairs = list(zip(precision, recall, strict=True))
+    best_recall = max((r for p, r in pairs if p >= PRECISION_FLOOR), default=0.0)
+    best_precision = max((p for p, r in pairs if r >= RECALL_TARGET), default=0.0)
+    return float(best_recall), float(best_precision)
+
+
+def table(rows: dict[str, dict[str, float]]) -> str:
+    lines = [
+        "| rescue + medical on held-out | `text` | `original` |",
+        "|---|---|---|",
+        "| hotline lexicons: precision | {text_p:.3f} | {original_p:.3f} |",
+        "| hotline lexicons: recall | {text_r:.3f} | {original_r:.3f} |",
+        "| trained model, best recall at precision >= 0.4 | {text_best_r:.3f} "
+        "| {original_best_r:.3f} |",
+        "| trained model, best precision at recall >= 0.6 | {text_best_p:.3f} "
+        "| {original_best_p:.3f} |",
+    ]
+    values = {f"{field}_{key}": value for field, row in rows.items() for key, value in row.items()}
+    return "\n".join(line.format(**values) for line in lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--write-readme", type=Path, metavar="PATH")
+    args = parser.parse_args(argv)
+    if not args.data.is_file():
+        message = f"triage benchmark data not found at {args.data.resolve()}"
+        print(f"{'error' if os.environ.get('CI') else 'skipped'}: {message}", file=sys.stderr)
+        return 1 if os.environ.get("CI") else 0
+    tuning, held_out = split(load(args.data))
+    triager = Triager()
+    rows: dict[str, dict[str, float]] = {}
+    for field in FIELDS:
+        life = evaluate(held_out, field, triager).life
+        best_recall, best_precision = trained_curve(tuning, held_out, field)
+        rows[field] = {
+            "p": life.precision,
+            "r": life.recall,
+            "best_r": best_recall,
+            "best_p": best_precision,
+        }
+        print(
+            f"{field:<9} lexicons P {life.precision:.3f} R {life.recall:.3f}   trained model: "
+            f"best R at P>={PRECISION_FLOOR} {best_recall:.3f}, "
+            f"best P at R>={RECALL_TARGET} {best_precision:.3f}"
+        )
+    if args.write_readme and write_section(args.write_readme, "triage-ceiling", table(rows)):
+        print(f"wrote the ceiling figures into {args.write_readme}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
