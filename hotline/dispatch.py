@@ -248,6 +248,17 @@ def alert_emergency(hotline: Hotline, work: Work, group: Group, request: HelpReq
     )
 
 
+def became_emergency(hotline: Hotline, work: Work, group: Group, request: HelpRequest) -> None:
+    """A request raised to emergency after it opened: alert the dispatchers and, while nobody
+    has it, offer it now to a wider emergency wave instead of waiting out the current one."""
+    alert_emergency(hotline, work, group, request)
+    if request.status == RequestStatus.NEEDS_INFO:
+        # As for an emergency text: ask where, but do not wait for the answer to offer.
+        request.status = RequestStatus.OPEN
+    if request.status in (RequestStatus.OPEN, RequestStatus.OFFERING):
+        schedule_offers(hotline, work, request)
+
+
 def alert_dispatchers(
     hotline: Hotline,
     work: Work,

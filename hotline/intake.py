@@ -330,25 +330,31 @@ class Conversation:
             request.location = triage.location or text
             request.zone = request.zone or triage.zone
             record_event(self.session, request, actor, "location_given", now)
+            if triage.urgency == Urgency.EMERGENCY.value:
+                # "12 Elm St, my mother stopped breathing": a place and an emergency. Only an
+                # emergency is read from a place answer: "by the hospital" is not a need.
+                _add_need(request, text, triage)
             if request.status == RequestStatus.NEEDS_INFO:
                 request.status = RequestStatus.OPEN
                 dispatch.schedule_offers(self.hotline, self.work, request)
         else:
-            request.need = _joined(request.need, text)
-            request.categories = list(
-                dict.fromkeys(
-                    [*request.categories, *[c for c in triage.categories if c != "other"]]
-                )
-            )
-            request.urgency = more_urgent(request.urgency, Urgency(triage.urgency))
+            _add_need(request, text, triage)
             request.location = request.location or triage.location
             request.zone = request.zone or triage.zone
             request.people = request.people or triage.people
             record_event(self.session, request, actor, "detail_added", now)
         self.outcome("detail_added")
-        self.reply("detail_added", request=request, code=request.code)
         if request.urgency == Urgency.EMERGENCY and not was_emergency:
-            dispatch.alert_emergency(self.hotline, self.work, self.group, request)
+            self.reply(
+                "detail_emergency",
+                request=request,
+                priority=Priority.EMERGENCY,
+                code=request.code,
+                emergency=self.group.emergency_number,
+            )
+            dispatch.became_emergency(self.hotline, self.work, self.group, request)
+        else:
+            self.reply("detail_added", request=request, code=request.code)
 
     def status(self) -> None:
         self.outcome("status")
@@ -428,6 +434,16 @@ class Conversation:
 
     def reset_menu_limit(self) -> None:
         self.hotline.redis.delete(self.menu_key() + ":minute", self.menu_key() + ":count")
+
+
+def _add_need(request: HelpRequest, text: str, triage: TriageResult) -> None:
+    """Fold a later text's need into the request: its words, categories and urgency."""
+    request.need = _joined(request.need, text)
+    added = [c for c in triage.categories if c != "other"]
+    if added:
+        known = [c for c in request.categories if c != "other"]
+        request.categories = list(dict.fromkeys([*known, *added]))
+    request.urgency = more_urgent(request.urgency, Urgency(triage.urgency))
 
 
 def _joined(existing: str, more: str) -> str:

@@ -288,6 +288,54 @@ def test_emergency_alerts_dispatchers_and_widens_the_first_wave(
     assert len(offered) == 3  # wider than the usual wave of 2
 
 
+def test_a_later_text_that_turns_a_need_into_an_emergency(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    code = open_need(story)
+    assert story.inbox(ANA) and story.inbox(BEN) and not story.inbox(CARLA)  # a wave of 2
+    story.text(NEIGHBOUR, "my son just collapsed, he is not breathing")
+    assert story.last(NEIGHBOUR) == expected(
+        hotline, "detail_emergency", "en", code=code, emergency="911"
+    )
+    request = request_row(hotline, code)
+    assert request.urgency == Urgency.EMERGENCY
+    assert "not breathing" in request.need and "medical" in request.categories
+    alert = story.last(DEE)
+    assert code in alert and alert.startswith("EMERGENCY")
+    # The next wave goes now, as emergency offers, to whoever was not asked yet.
+    assert story.last(CARLA).startswith(f"URGENT #{code}:")
+    assert request.wave == 2
+
+
+def test_an_emergency_in_the_answer_to_where(story: Story, hotline: Hotline, cast: None) -> None:
+    code = open_need(story, text="we need food please")
+    assert request_row(hotline, code).status == RequestStatus.NEEDS_INFO
+    assert not story.inbox(ANA)  # no offers before we know where
+    story.text(NEIGHBOUR, "12 Elm St 02145, my mother fell and is unconscious")
+    assert story.last(NEIGHBOUR) == expected(
+        hotline, "detail_emergency", "en", code=code, emergency="911"
+    )
+    request = request_row(hotline, code)
+    assert request.urgency == Urgency.EMERGENCY
+    assert request.location and "12 Elm St" in request.location
+    assert "unconscious" in request.need
+    assert code in story.last(DEE)
+    # One wave, and an emergency one: wider than the usual 2.
+    assert all(code in story.last(p) for p in (ANA, BEN, CARLA))
+    assert request.wave == 1
+
+
+def test_a_place_answer_naming_a_hospital_is_only_a_place(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    code = open_need(story, text="we need food please")
+    story.text(NEIGHBOUR, "behind the hospital on Elm St 02145")
+    assert story.last(NEIGHBOUR) == expected(hotline, "detail_added", "en", code=code)
+    request = request_row(hotline, code)
+    assert request.categories == ["food"] and request.urgency != Urgency.EMERGENCY
+    assert request.location and "Elm St" in request.location
+
+
 def test_bare_cancel_opts_out_and_closes_the_request_visibly(
     story: Story, hotline: Hotline, cast: None
 ) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.pages import ANA, BEN, NEIGHBOUR, MakeRequest, Web, request_by_code
+from dashboard.pages import ANA, BEN, DEE, NEIGHBOUR, MakeRequest, Web, request_by_code
 from sqlalchemy import select
 from story import run_jobs
 
@@ -76,6 +76,56 @@ def test_editing_triage_changes_the_request_and_says_who(
     assert (action, kind, label) == ("triage_edited", "dispatcher", "Dee")
     assert detail["urgency"] == ["routine", "urgent"]
     assert "triage_edited" in page and "by dispatcher Dee" in page
+
+
+def test_raising_to_emergency_offers_it_now_to_a_wider_wave(
+    signed_in: Web, hotline: Hotline, group: Group, sim: SimServer, make_request: MakeRequest
+) -> None:
+    with hotline.sessions.begin() as session:
+        g = session.get_one(Group, group.id)
+        g.settings = {**g.settings, "wave_size": 1}
+    code = make_request()
+    signed_in.act(code, "offer")
+    run_jobs(hotline)
+    first = [n for n in (ANA, BEN) if sim.messages_to(n)]
+    assert len(first) == 1  # the usual wave of one
+    page = signed_in.act(
+        code,
+        "triage",
+        {"categories": ["water"], "urgency": "emergency", "location": "12 Oak St", "zone": "02145"},
+    )
+    assert "Updated urgency. Emergency offers go out now" in page
+    run_jobs(hotline)
+    second = BEN if first == [ANA] else ANA
+    offer = sim.messages_to(second)[-1].body
+    assert offer.startswith(f"URGENT #{code}:")  # the emergency offer
+    request = request_by_code(hotline, code)
+    assert (request.urgency, request.status, request.wave) == (
+        Urgency.EMERGENCY,
+        RequestStatus.OFFERING,
+        2,
+    )
+    assert [e[0] for e in events(hotline, code)][-2:] == ["triage_edited", "offered"]
+    # Dee has the dashboard open: the alert shows there, not by SMS.
+    assert not sim.messages_to(DEE)
+
+
+def test_raising_a_claimed_request_to_emergency_sends_no_offers(
+    signed_in: Web, hotline: Hotline, sim: SimServer, make_request: MakeRequest
+) -> None:
+    code = make_request()
+    signed_in.act(code, "assign", {"volunteer": volunteer_id(hotline, ANA)})
+    run_jobs(hotline)
+    before = len(sim.messages_to(BEN))
+    page = signed_in.act(
+        code,
+        "triage",
+        {"categories": ["water"], "urgency": "emergency", "location": "12 Oak St", "zone": "02145"},
+    )
+    assert "Updated urgency." in page and "Emergency offers" not in page
+    run_jobs(hotline)
+    assert len(sim.messages_to(BEN)) == before
+    assert request_by_code(hotline, code).status == RequestStatus.CLAIMED
 
 
 def test_assigning_texts_the_volunteer_the_details(

@@ -30,6 +30,7 @@ KEYS: dict[str, frozenset[str]] = {
         "ack_emergency": "code emergency",
         "ask_location": "code",
         "detail_added": "code",
+        "detail_emergency": "code emergency",
         "status_open": "code",
         "status_claimed": "code volunteer",
         "status_none": "group",

@@ -49,9 +49,14 @@ class TriageEdit:
 
 
 def edit_triage(
-    h: Hotline, work: Work, request: HelpRequest, actor: Actor, edit: TriageEdit
+    h: Hotline, work: Work, group: Group, request: HelpRequest, actor: Actor, edit: TriageEdit
 ) -> dict[str, Any]:
-    """Correct what triage read; the event lists each changed field as [before, after]."""
+    """Correct what triage read; the event lists each changed field as [before, after].
+
+    Raising a request to emergency does what an emergency text does: while nobody has it,
+    a wider wave of emergency offers goes out now (and dispatchers not watching are texted).
+    """
+    was_emergency = request.urgency == Urgency.EMERGENCY
     changes: dict[str, Any] = {}
     for field, value in (
         ("categories", edit.categories),
@@ -67,6 +72,8 @@ def edit_triage(
     if changes:
         request.updated_at = h.clock.now()
         record_event(work.session, request, actor, "triage_edited", h.clock.now(), **changes)
+    if request.urgency == Urgency.EMERGENCY and not was_emergency:
+        dispatch.became_emergency(h, work, group, request)
     return changes
 
 

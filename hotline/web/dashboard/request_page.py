@@ -10,7 +10,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from hotline.models import Contact, Group, HelpRequest, Urgency, Volunteer
+from hotline.models import Contact, Group, HelpRequest, RequestStatus, Urgency, Volunteer
 from hotline.needs import full_address
 from hotline.phones import display
 from hotline.services import Hotline, Work
@@ -84,8 +84,14 @@ def edit_triage(code: str) -> ResponseReturnValue:
     )
 
     def run(h: Hotline, work: Work, group: Group, found: HelpRequest) -> str:
-        changes = actions.edit_triage(h, work, found, desk().actor(), edit)
-        return f"Updated {', '.join(changes)}." if changes else "Nothing changed."
+        changes = actions.edit_triage(h, work, group, found, desk().actor(), edit)
+        if not changes:
+            return "Nothing changed."
+        done = f"Updated {', '.join(changes)}."
+        raised = changes.get("urgency", [None, None])[1] == Urgency.EMERGENCY.value
+        if raised and found.status in (RequestStatus.OPEN, RequestStatus.OFFERING):
+            done += " Emergency offers go out now to a wider wave of volunteers."
+        return done
 
     return _act(code, run)
 
