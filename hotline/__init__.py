@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hotline.services import Hotline, build
 from hotline.settings import PRODUCTION_REQUIRED, Settings
@@ -27,4 +28,10 @@ def create_app(settings: Settings | None = None, hotline: Hotline | None = None)
     app.register_blueprint(voice_hooks.bp)
     app.register_blueprint(gateway_hooks.bp)
     dashboard.init_app(app, public_url=hotline.settings.public_url)
+    hops = hotline.settings.trusted_proxies
+    if hops:
+        # Behind a load balancer every request comes from the balancer's address; trusting its
+        # X-Forwarded-For gives sign-in limits each dispatcher's own address. Never trust more
+        # hops than there are proxies, or anyone could claim any address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     return app

@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 class MissingSetting(RuntimeError):
-    """A required setting is absent; the message names it in one line."""
+    """A required setting is absent or unusable; the message names it in one line."""
 
 
 def _default_instance_path() -> Path:
@@ -35,6 +35,8 @@ class Settings:
     templates_dir: Path | None = None
     log_level: str = "INFO"
     retention_days: int = 90
+    # Proxies (load balancers) in front of the web app whose X-Forwarded-For/-Proto to trust.
+    trusted_proxies: int = 0
     gateway_url: str | None = None
     gateway_username: str | None = None
     gateway_password: str | None = None
@@ -64,7 +66,8 @@ class Settings:
             lexicon_dir=Path(lexicon_dir) if lexicon_dir else None,
             templates_dir=Path(templates_dir) if templates_dir else None,
             log_level=(env.get("HOTLINE_LOG_LEVEL") or "INFO").upper(),
-            retention_days=int(env.get("HOTLINE_RETENTION_DAYS") or 90),
+            retention_days=_whole_number(env, "HOTLINE_RETENTION_DAYS", 90),
+            trusted_proxies=_whole_number(env, "HOTLINE_TRUSTED_PROXIES", 0),
             gateway_url=(env.get("GATEWAY_URL") or "").rstrip("/") or None,
             gateway_username=env.get("GATEWAY_USERNAME") or None,
             gateway_password=env.get("GATEWAY_PASSWORD") or None,
@@ -114,6 +117,15 @@ _WHY = {
     "HOTLINE_PUBLIC_URL": "the https URL Twilio reaches this app at; signatures are checked on it",
     "SECRET_KEY": "a long random string: python -c 'import secrets;print(secrets.token_hex())'",
 }
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise MissingSetting(f"{name} must be a whole number (0 or more), not {raw!r}")
+    return int(raw)
 
 
 def _sqlalchemy_url(url: str) -> str:

@@ -168,3 +168,13 @@ def test_missing_required_setting_stops_with_one_line(tmp_path: Path) -> None:
     )
     with pytest.raises(MissingSetting, match=r"^REDIS_URL is not set"):
         create_app(Settings.from_env({"HOTLINE_INSTANCE_PATH": str(tmp_path)}))
+
+
+def test_a_setting_that_is_not_a_number_is_one_clear_line(tmp_path: Path) -> None:
+    env = {"HOTLINE_INSTANCE_PATH": str(tmp_path)}
+    assert Settings.from_env(env).trusted_proxies == 0
+    assert Settings.from_env({**env, "HOTLINE_TRUSTED_PROXIES": "1"}).trusted_proxies == 1
+    with pytest.raises(MissingSetting, match=r"^HOTLINE_TRUSTED_PROXIES must be a whole number"):
+        Settings.from_env({**env, "HOTLINE_TRUSTED_PROXIES": "yes"})
+    with pytest.raises(MissingSetting, match=r"^HOTLINE_RETENTION_DAYS must be a whole number"):
+        Settings.from_env({**env, "HOTLINE_RETENTION_DAYS": "-5"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
@@ -140,6 +141,47 @@ def test_a_removed_dispatcher_is_signed_out(signed_in: Web, hotline: Hotline) ->
         for dispatcher in session.scalars(select(Dispatcher)):
             dispatcher.active = False
     assert signed_in.get("/dashboard/").status_code == 302
+
+
+def _tries_through_a_proxy(hotline: Hotline, trusted_proxies: int) -> Callable[..., int]:
+    """Sign-in attempts through a load balancer that adds X-Forwarded-For; returns a status."""
+    behind = replace(
+        hotline, settings=hotline.settings.with_overrides(trusted_proxies=trusted_proxies)
+    )
+    client = create_app(hotline=behind).test_client()
+    page = client.get("/dashboard/sign-in")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token
+
+    def attempt(number: str, password: str, client_address: str) -> int:
+        return client.post(
+            "/dashboard/sign-in",
+            data={"number": number, "password": password, "csrf_token": token.group(1)},
+            headers={"X-Forwarded-For": client_address},
+        ).status_code
+
+    return attempt
+
+
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(
+    hotline: Hotline, people: None
+) -> None:
+    attempt = _tries_through_a_proxy(hotline, trusted_proxies=1)
+    for n in range(30):
+        assert attempt(f"+1617555{1000 + n}", "guess", "203.0.113.5") == 401
+    assert attempt(DEE, PASSWORD, "203.0.113.5") == 429
+    # Everyone else behind the same balancer can still sign in.
+    assert attempt(DEE, PASSWORD, "198.51.100.7") == 302
+
+
+def test_without_trusted_proxies_a_forwarded_address_is_ignored(
+    hotline: Hotline, people: None
+) -> None:
+    attempt = _tries_through_a_proxy(hotline, trusted_proxies=0)
+    for n in range(30):
+        assert attempt(f"+1617555{1000 + n}", "guess", f"203.0.113.{n}") == 401
+    # A made-up X-Forwarded-For does not buy more tries from the same address.
+    assert attempt(DEE, PASSWORD, "198.51.100.7") == 429
 
 
 def test_the_cookie_is_secure_behind_https(hotline: Hotline, people: None) -> None:
