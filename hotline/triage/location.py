@@ -124,6 +124,18 @@ def _join_cross_streets(
     return joined
 
 
+def _numbered(reading: _Reading, at: int) -> bool:
+    """Is the word at `at` a number that ends a place's name (not a head count, not a ZIP)?"""
+    return (
+        at < len(reading.tokens)
+        and reading.tokens[at].key.isdigit()
+        and not _ZIP.fullmatch(reading.tokens[at].key)
+        and at not in reading.content
+        and at + 1 not in reading.content  # "Delmas 5 people": a head count
+        and not reading.breaks_before(at)
+    )
+
+
 def find_location(
     text: str,
     tokens: Sequence[Token],
@@ -134,12 +146,18 @@ def find_location(
     cues = [m for m in matches if m.tag.section in ("location", "zone")]
     connectors = {m.start for m in cues if m.tag.label == "connector"}
     candidates = _join_cross_streets(reading, _streets(reading, cues), connectors)
+    street_ends = {end: (rank, start) for rank, start, end in candidates}
     for match in cues:
         label = match.tag.label
         if label == "corner":
             end = reading.name_after(match.end, NAME_WORDS * 2, through_cues=True)
             if end > match.end:
-                candidates.append((CORNER, match.start, end))
+                # "ri Pave kwen ri Sen Onore", "calle 8 esquina con Juarez": the street just
+                # before the corner word is the other half of the crossing.
+                rank, start = street_ends.get(match.start, (CORNER, match.start))
+                if start != match.start and reading.breaks_before(match.start):
+                    rank, start = CORNER, match.start
+                candidates.append((min(rank, CORNER), start, end))
         elif label == "near":
             end = reading.name_after(match.end, NEAR_WORDS)
             if any(tokens[at].key not in stopwords for at in range(match.end, end)):
@@ -150,9 +168,8 @@ def find_location(
                 candidates.append((AREA, match.start, end))
         elif match.tag.section == "zone" or label == "place":
             end = match.end
-            # "Delmas 33", "Santo 15": the number is part of the place's name.
-            if end < len(tokens) and tokens[end].key.isdigit() and not reading.breaks_before(end):
-                end += 1
+            if _numbered(reading, end):
+                end += 1  # "Delmas 33", "Santo 15": the number is part of the place's name
             candidates.append((AREA, match.start, end))
         elif label == "at":
             end = match.end
@@ -164,6 +181,8 @@ def find_location(
                 and not reading.breaks_before(end)
             ):
                 end += 1
+            if end > match.end and _numbered(reading, end):
+                end += 1  # "nan Delmas 33": the number is part of the place's name
             if end > match.end:
                 candidates.append((CAPITALISED, match.end, end))
     for at, token in enumerate(tokens):
@@ -172,5 +191,6 @@ def find_location(
             candidates.append((POSTCODE, at, at + 1))
     if not candidates:
         return None
-    _rank, start, end = min(candidates)
+    # The best rank, the first in the text, and of two from the same word the longer.
+    _rank, start, end = min(candidates, key=lambda c: (c[0], c[1], -c[2]))
     return reading.span(start, end) or None

@@ -187,3 +187,24 @@ def test_feeling_unwell_and_distress_are_medical(triager: Triager, text: str) ->
 )
 def test_not_well_about_things_is_not_medical(triager: Triager, text: str) -> None:
     assert "medical" not in triager.triage(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "corner of Main and 5th, my dad fell and cant get up",
+        "grandma had a fall on the stairs",
+        "ma mere est tombee et ne peut pas se relever",
+        "mi abuelo se cayo y no puede levantarse",
+        "granmoun nan tonbe li pa ka leve",
+    ],
+)
+def test_a_fall_someone_cannot_get_up_from_is_medical(triager: Triager, text: str) -> None:
+    assert "medical" in triager.triage(text).categories
+
+
+@pytest.mark.parametrize(
+    "text", ["the wall fell down on the road", "the house has fallen and we need a tent"]
+)
+def test_things_falling_are_not_medical(triager: Triager, text: str) -> None:
+    assert "medical" not in triager.triage(text).categories
