@@ -76,6 +76,19 @@ class _Reading:
             start -= 1
         return start
 
+    def capitalised_after(self, start: int) -> int:
+        """End of the capitalised words ("Kafou Fèy", "Walnut") that begin at `start`."""
+        end = start
+        while (
+            end < len(self.tokens)
+            and end - start < NAME_WORDS
+            and self.text[self.tokens[end].start].isupper()
+            and end not in self.content
+            and not self.breaks_before(end)
+        ):
+            end += 1
+        return end
+
     def span(self, start: int, end: int) -> str:
         raw = self.text[self.tokens[start].start : self.tokens[end - 1].end]
         return " ".join(raw.split()).strip(_TRIM)
@@ -172,15 +185,7 @@ def find_location(
                 end += 1  # "Delmas 33", "Santo 15": the number is part of the place's name
             candidates.append((AREA, match.start, end))
         elif label == "at":
-            end = match.end
-            while (
-                end < len(tokens)
-                and end - match.end < NAME_WORDS
-                and text[tokens[end].start].isupper()
-                and end not in reading.content
-                and not reading.breaks_before(end)
-            ):
-                end += 1
+            end = reading.capitalised_after(match.end)
             if end > match.end and _numbered(reading, end):
                 end += 1  # "nan Delmas 33": the number is part of the place's name
             if end > match.end:
@@ -189,6 +194,11 @@ def find_location(
         # "10000 goud" is money, not a postcode: the word after it says so.
         if _ZIP.fullmatch(token.key) and at + 1 not in reading.content:
             candidates.append((POSTCODE, at, at + 1))
+        elif token.key.isdigit() and at not in reading.content:
+            # "house on fire, 22 Walnut": a number and a name with no street word.
+            end = reading.capitalised_after(at + 1)
+            if end > at + 1:
+                candidates.append((CAPITALISED, at, end))
     if not candidates:
         return None
     # The best rank, the first in the text, and of two from the same word the longer.

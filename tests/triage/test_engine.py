@@ -85,6 +85,13 @@ def test_categories_are_ordered_life_first(triager: Triager) -> None:
         "niño solo en la calle",
         "my wife is in labour and bleeding",
         "madanm mwen ap akouche, li gen pwoblem",
+        "my 4 yr old is alone at home i cant get there",
+        "my kids are home alone, I am stuck at work",
+        "mi hijo esta solo en casa y no puedo llegar",
+        "ma fille est seule a la maison",
+        "pitit mwen pou kont li lakay la",
+        "gunshots outside, we are hiding",
+        "someone is breaking into houses on our street",
     ],
 )
 def test_emergencies(triager: Triager, text: str) -> None:
@@ -102,6 +109,8 @@ def test_emergencies(triager: Triager, text: str) -> None:
         ("my grandmother is sick", "urgent"),
         ("need shoes for the kids", "routine"),
         ("thank you for the rice", "routine"),
+        ("my phone is dying, need to charge it, no power", "routine"),
+        ("old lady alone no heat no food 80 yrs", "urgent"),
     ],
 )
 def test_urgency(triager: Triager, text: str, urgency: str) -> None:
@@ -116,6 +125,9 @@ def test_urgency(triager: Triager, text: str, urgency: str) -> None:
         ("mwen ka ede ak machin mwen", "offer"),
         ("je peux aider, j'ai de l'eau", "offer"),
         ("puedo ayudar con comida", "offer"),
+        ("i have 20 blankets to donate", "offer"),
+        ("tengo 10 cobijas para donar", "offer"),
+        ("j'ai des couvertures a donner", "offer"),
         ("please send water", "request"),
         ("tanpri voye manje", "request"),
         ("thank you so much for everything", "other"),
@@ -189,6 +201,8 @@ def test_people(triager: Triager, text: str, people: int | None) -> None:
         ("12 Elm St corner of Pine St, 2 kids", "12 Elm St corner of Pine St"),
         ("need water at 12 Elm St. Corner of Pine is flooded", "12 Elm St"),
         ("no power in 33125", "33125"),
+        ("house on fire!!! 22 Walnut", "22 Walnut"),
+        ("we need 5 Blankets", None),
         ("need water", None),
     ],
 )
