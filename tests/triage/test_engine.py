@@ -92,6 +92,8 @@ def test_categories_are_ordered_life_first(triager: Triager) -> None:
         "pitit mwen pou kont li lakay la",
         "gunshots outside, we are hiding",
         "someone is breaking into houses on our street",
+        "we r stuck on roof water up to 2nd floor",
+        "M ap chèche pitit mwen, li gen 8 an, li pa retounen lakay depi yè",
     ],
 )
 def test_emergencies(triager: Triager, text: str) -> None:
@@ -252,6 +254,7 @@ def test_negation_never_hides_an_emergency(triager: Triager) -> None:
         ("bezwendlo ak manje", {"water", "food"}),
         ("need 5bottles of water for 3ppl", {"water"}),
         ("MEDIKAMAN POU TIMOUN YO", {"medical"}),
+        ("plz send h2o 2 us asap", {"water"}),
     ],
 )
 def test_sms_spelling(triager: Triager, text: str, expected: set[str]) -> None:

@@ -70,6 +70,9 @@ def triager() -> Triager:
         # Spanish
         ("auxilio, el agua sube", "rescue"),
         ("mi hermano esta herido de bala", "medical"),
+        ("mi mamá necesita oxígeno y no hay luz", "medical"),
+        ("tengo tos y gripe desde el huracan", "medical"),
+        ("la pierna rota de mi papa necesita atencion", "medical"),
     ],
 )
 def test_life_needs_are_found(triager: Triager, text: str, label: str) -> None:
