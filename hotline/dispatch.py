@@ -249,9 +249,25 @@ def alert_emergency(hotline: Hotline, work: Work, group: Group, request: HelpReq
 
 
 def became_emergency(hotline: Hotline, work: Work, group: Group, request: HelpRequest) -> None:
-    """A request raised to emergency after it opened: alert the dispatchers and, while nobody
-    has it, offer it now to a wider emergency wave instead of waiting out the current one."""
+    """A request raised to emergency after it opened: alert the dispatchers, tell a volunteer
+    who has it, and while nobody has it offer it now to a wider emergency wave instead of
+    waiting out the current one."""
     alert_emergency(hotline, work, group, request)
+    if request.status == RequestStatus.CLAIMED and request.claimed_by is not None:
+        # The volunteer on the way may be bringing water to someone who now needs an ambulance.
+        say(
+            hotline,
+            work,
+            group,
+            request.claimed_by.contact,
+            "claim_emergency",
+            request=request,
+            priority=Priority.EMERGENCY,
+            dedupe=f"claim-emergency:{request.id}:{request.claimed_by_id}",
+            code=request.code,
+            need=offer_need(request),
+            emergency=group.emergency_number,
+        )
     if request.status == RequestStatus.NEEDS_INFO:
         # As for an emergency text: ask where, but do not wait for the answer to offer.
         request.status = RequestStatus.OPEN

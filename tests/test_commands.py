@@ -307,6 +307,19 @@ def test_a_later_text_that_turns_a_need_into_an_emergency(
     assert request.wave == 2
 
 
+def test_the_volunteer_who_has_it_hears_it_became_an_emergency(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    code = open_need(story)
+    story.text(BEN, f"YES {code}")
+    story.text(NEIGHBOUR, "my son just collapsed, he is not breathing")
+    assert story.last(BEN).startswith(f"URGENT #{code} is now an emergency:")
+    assert story.last(BEN).endswith("They were told to call 911 if they can.")
+    request = request_row(hotline, code)
+    assert request.status == RequestStatus.CLAIMED and request.urgency == Urgency.EMERGENCY
+    assert not story.inbox(CARLA)  # it has a volunteer: no new wave
+
+
 def test_an_emergency_in_the_answer_to_where(story: Story, hotline: Hotline, cast: None) -> None:
     code = open_need(story, text="we need food please")
     assert request_row(hotline, code).status == RequestStatus.NEEDS_INFO

@@ -110,7 +110,7 @@ def test_raising_to_emergency_offers_it_now_to_a_wider_wave(
     assert not sim.messages_to(DEE)
 
 
-def test_raising_a_claimed_request_to_emergency_sends_no_offers(
+def test_raising_a_claimed_request_to_emergency_tells_its_volunteer(
     signed_in: Web, hotline: Hotline, sim: SimServer, make_request: MakeRequest
 ) -> None:
     code = make_request()
@@ -125,6 +125,7 @@ def test_raising_a_claimed_request_to_emergency_sends_no_offers(
     assert "Updated urgency." in page and "Emergency offers" not in page
     run_jobs(hotline)
     assert len(sim.messages_to(BEN)) == before
+    assert sim.messages_to(ANA)[-1].body.startswith(f"URGENTE: el #{code} ahora es una emergencia")
     assert request_by_code(hotline, code).status == RequestStatus.CLAIMED
 
 

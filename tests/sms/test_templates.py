@@ -44,6 +44,7 @@ KEYS: dict[str, frozenset[str]] = {
         "offer_emergency": "code need area",
         "claim_details": "code name phone address need language",
         "claim_taken": "code",
+        "claim_emergency": "code need emergency",
         "which_code": "codes example",
         "no_offer": "",
         "declined": "",
