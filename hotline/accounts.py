@@ -52,14 +52,17 @@ def dispatchers_for(session: Session, number: str) -> Sequence[Dispatcher]:
     ).all()
 
 
-def check_password(candidates: Sequence[Dispatcher], password: str) -> Dispatcher | None:
-    """The dispatcher whose password this is, checking a dummy hash when there is nobody."""
-    for dispatcher in candidates:
-        if dispatcher.password_hash and check_password_hash(dispatcher.password_hash, password):
-            return dispatcher
+def check_password(candidates: Sequence[Dispatcher], password: str) -> list[Dispatcher]:
+    """Every dispatcher record (one per group) this password opens, oldest first; a dummy
+    hash is checked when there is nobody, so an unknown number takes as long to refuse."""
+    opened = [
+        dispatcher
+        for dispatcher in candidates
+        if dispatcher.password_hash and check_password_hash(dispatcher.password_hash, password)
+    ]
     if not any(d.password_hash for d in candidates):
         check_password_hash(_DUMMY_HASH, password)
-    return None
+    return opened
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -52,12 +53,22 @@ SECURITY_HEADERS = {
 
 
 @dataclass(frozen=True)
+class OtherDesk:
+    """Another group the signed-in person may switch to without signing in again."""
+
+    dispatcher_id: int
+    group_name: str
+
+
+@dataclass(frozen=True)
 class Desk:
     """The signed-in dispatcher, as plain values that outlive the database session."""
 
     dispatcher_id: int
     group_id: int
     name: str
+    group_name: str = ""
+    others: tuple[OtherDesk, ...] = ()
 
     def actor(self) -> Actor:
         return Actor("dispatcher", self.dispatcher_id, self.name)
@@ -99,12 +110,30 @@ def touch(h: Hotline, dispatcher_id: int, seen: datetime | None) -> None:
         )
 
 
-def sign_in_as(dispatcher: Dispatcher, now: datetime) -> None:
+def sign_in_as(opened: Sequence[Dispatcher], now: datetime) -> None:
+    """Start a session at the first of `opened`: the dispatcher records (one per group) that
+    this sign-in proved, each kept with its stamp so a later password change still ends it."""
     session.clear()
     session.permanent = True
+    session["desks"] = {str(d.id): session_stamp(d) for d in opened}
+    session["since"] = now.timestamp()
+    work_at(opened[0])
+
+
+def work_at(dispatcher: Dispatcher) -> None:
     session["dispatcher_id"] = dispatcher.id
     session["stamp"] = session_stamp(dispatcher)
-    session["since"] = now.timestamp()
+
+
+def desk_to_switch_to(db: Session, dispatcher_id: int) -> Dispatcher | None:
+    """One of the records this session's sign-in opened, still active and unchanged."""
+    desks = session.get("desks")
+    if not isinstance(desks, dict) or str(dispatcher_id) not in desks:
+        return None
+    dispatcher = db.get(Dispatcher, dispatcher_id)
+    if dispatcher is None or not dispatcher.active:
+        return None
+    return dispatcher if session_stamp(dispatcher) == desks[str(dispatcher_id)] else None
 
 
 @bp.before_request
@@ -134,10 +163,28 @@ def _signed_in() -> Desk | None:
         dispatcher = db.get(Dispatcher, dispatcher_id)
         if dispatcher is None or not dispatcher.active or session_stamp(dispatcher) != stamp:
             return None
-        found = Desk(dispatcher.id, dispatcher.group_id, dispatcher.contact.name or "dispatcher")
+        others = tuple(
+            OtherDesk(other.id, db.get_one(Group, other.group_id).name)
+            for other_id in _other_desk_ids(dispatcher.id)
+            if (other := desk_to_switch_to(db, other_id)) is not None
+        )
+        found = Desk(
+            dispatcher.id,
+            dispatcher.group_id,
+            dispatcher.contact.name or "dispatcher",
+            db.get_one(Group, dispatcher.group_id).name,
+            others,
+        )
         seen = dispatcher.last_seen_at
     touch(h, found.dispatcher_id, seen)
     return found
+
+
+def _other_desk_ids(current: int) -> list[int]:
+    desks = session.get("desks")
+    if not isinstance(desks, dict):
+        return []
+    return [int(key) for key in desks if key.isdigit() and int(key) != current]
 
 
 @bp.after_request

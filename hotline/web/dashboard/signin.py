@@ -11,7 +11,7 @@ from hotline.outbound import queue_sms
 from hotline.phones import normalise
 from hotline.services import Hotline, Work
 from hotline.web.dashboard.blueprint import bp
-from hotline.web.dashboard.guard import hotline, sign_in_as
+from hotline.web.dashboard.guard import desk_to_switch_to, hotline, sign_in_as, work_at
 
 WINDOW_SECONDS = 15 * 60
 PER_NUMBER = 5  # tries at one number's password or code per window
@@ -63,12 +63,13 @@ def sign_in_password() -> ResponseReturnValue:
     if not _allowed(h, number):
         return _page("sign_in.html", 429, number=raw, error="Too many tries. Wait 15 minutes.")
     with h.sessions() as db:
-        dispatcher = check_password(
+        opened = check_password(
             dispatchers_for(db, number) if number else [], request.form.get("password", "")
         )
-        if dispatcher is None:
+        if not opened:
             return _page("sign_in.html", 401, number=raw, error=GENERIC_FAILURE)
-        sign_in_as(dispatcher, h.clock.now())
+        # The same password set in several groups opens each of them; the first is shown.
+        sign_in_as(opened, h.clock.now())
     _limits(h)[0].clear(number or "")
     return redirect(url_for("dashboard.queue"))
 
@@ -120,8 +121,26 @@ def sign_in_code() -> ResponseReturnValue:
         dispatcher = db.get(Dispatcher, dispatcher_id) if dispatcher_id else None
         if dispatcher is None or not dispatcher.active:
             return _page("sign_in_code.html", 401, number=number, error=GENERIC_FAILURE)
-        sign_in_as(dispatcher, h.clock.now())
+        # The code proves the phone: every group that made this number a dispatcher opens.
+        others = [d for d in dispatchers_for(db, number) if d.id != dispatcher.id]
+        sign_in_as([dispatcher, *others], h.clock.now())
     _limits(h)[0].clear(number)
+    return redirect(url_for("dashboard.queue"))
+
+
+@bp.post("/dashboard/switch-group")
+def switch_group() -> ResponseReturnValue:
+    """Work for another group this sign-in opened (a person can dispatch for several)."""
+    h = hotline()
+    target = request.form.get("desk", type=int)
+    with h.sessions() as db:
+        dispatcher = desk_to_switch_to(db, target) if target else None
+        if dispatcher is None:
+            flash("That group is not open to this sign-in: sign in again to reach it.", "error")
+            return redirect(url_for("dashboard.queue"))
+        work_at(dispatcher)
+        name = db.get_one(Group, dispatcher.group_id).name
+    flash(f"Now working for {name}.")
     return redirect(url_for("dashboard.queue"))
 
 
