@@ -7,6 +7,7 @@ decides which commands apply. A neighbour's words are never dropped: only replie
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -59,6 +60,8 @@ VOLUNTEER_VERBS = {Verb.YES, Verb.NO, Verb.DONE, Verb.RELEASE, Verb.MINE, Verb.O
 DISPATCHER_VERBS = {Verb.Q, Verb.SHOW, Verb.ASSIGN, Verb.CLOSE}
 # A reply to a finished request within this time reopens it rather than opening a new one.
 REOPEN_WINDOW = timedelta(hours=48)
+# dispatch.finish or dispatch.release: ends a volunteer's claim, True if it was theirs to end.
+ClaimEnder = Callable[[Hotline, Work, Group, HelpRequest, Volunteer], bool]
 
 
 def handle_inbound(hotline: Hotline, inbound_id: int, *, inline: bool = False) -> list[str]:
@@ -576,24 +579,21 @@ class VolunteerDesk:
         return claims[0] if len(claims) == 1 else None
 
     def done(self, command: Command) -> None:
-        talk = self.talk
-        request = self._claimed(command)
-        if request is None:
-            return self.menu()
-        talk.reset_menu_limit()
-        talk.message.request_id = request.id
-        dispatch.finish(talk.hotline, talk.work, talk.group, request, self.volunteer)
-        talk.reply("done_thanks", request=request, code=request.code)
+        self._end_claim(command, dispatch.finish, "done_thanks")
 
     def release(self, command: Command) -> None:
+        self._end_claim(command, dispatch.release, "released")
+
+    def _end_claim(self, command: Command, end: ClaimEnder, reply: str) -> None:
+        """DONE or RELEASE: the one claim the text names (or the only one), else the menu."""
         talk = self.talk
         request = self._claimed(command)
         if request is None:
             return self.menu()
         talk.reset_menu_limit()
         talk.message.request_id = request.id
-        dispatch.release(talk.hotline, talk.work, talk.group, request, self.volunteer)
-        talk.reply("released", request=request, code=request.code)
+        end(talk.hotline, talk.work, talk.group, request, self.volunteer)
+        talk.reply(reply, request=request, code=request.code)
 
     def mine(self, command: Command) -> None:
         talk = self.talk

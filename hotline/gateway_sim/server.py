@@ -12,7 +12,6 @@ from types import TracebackType
 
 from hotline.clock import Clock, SystemClock
 from hotline.gateway_sim.app import Hooks, create_gateway_app
-from hotline.gateway_sim.listener import Listener
 from hotline.gateway_sim.state import (
     HOTLINE_EVENTS,
     Event,
@@ -23,6 +22,7 @@ from hotline.gateway_sim.state import (
     new_id,
 )
 from hotline.gateway_sim.webhooks import DEFAULT_RETRY_DELAYS, WebhookSender, device_time
+from hotline.loopback import Listener
 from hotline.twilio_sim.server import SimServer
 from hotline.twilio_sim.state import segment_count
 

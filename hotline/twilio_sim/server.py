@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import logging
 import socket
 import threading
 from collections.abc import Iterable, Sequence
 from types import TracebackType
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
-
+from hotline.loopback import Listener
 from hotline.twilio_sim.app import create_sim_app
 from hotline.twilio_sim.carrier import Carrier, InboundResult, Poster
 from hotline.twilio_sim.state import (
@@ -25,49 +21,6 @@ from hotline.twilio_sim.state import (
     SimState,
 )
 from hotline.twilio_sim.voice import Call, Switchboard
-
-log = logging.getLogger(__name__)
-
-
-class _Connections:
-    """The sockets the server has open, so a refusal also cuts requests already under way."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._open: set[socket.socket] = set()
-
-    def add(self, sock: socket.socket) -> None:
-        with self._lock:
-            self._open.add(sock)
-
-    def discard(self, sock: socket.socket) -> None:
-        with self._lock:
-            self._open.discard(sock)
-
-    def cut_all(self, spare: socket.socket | None = None) -> None:
-        with self._lock:
-            sockets = [sock for sock in self._open if sock is not spare]
-        for sock in sockets:
-            # A socket may already be closed by its handler; that is as good as cut.
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-
-
-def _handler_class(connections: _Connections) -> type[WSGIRequestHandler]:
-    class SimRequestHandler(WSGIRequestHandler):
-        def setup(self) -> None:
-            super().setup()
-            connections.add(self.connection)
-
-        def finish(self) -> None:
-            connections.discard(self.connection)
-            super().finish()
-
-        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-            # werkzeug logs every request at INFO, and the page's URLs carry phone numbers.
-            log.debug("%s %s", self.command, code)
-
-    return SimRequestHandler
 
 
 class SimServer:
@@ -105,16 +58,21 @@ class SimServer:
         self.app = create_sim_app(
             self.state, self.carrier, refuse=self._refuse_for, switchboard=self.switchboard
         )
-        self.host = host
-        self.port = port
-        self._connections = _Connections()
-        self._server: BaseWSGIServer | None = None
-        self._thread: threading.Thread | None = None
+        self._listener = Listener(self.app, host, port, name="twilio-sim")
         self._lifecycle = threading.RLock()
         self._restore_timer: threading.Timer | None = None
         self._started = False
 
     # -- lifecycle --------------------------------------------------------------------------
+
+    @property
+    def host(self) -> str:
+        return self._listener.host
+
+    @property
+    def port(self) -> int:
+        """The port it listens on; with port 0 the OS picks one, kept across refusals."""
+        return self._listener.port
 
     @property
     def url(self) -> str:
@@ -150,34 +108,10 @@ class SimServer:
         self.stop()
 
     def _listen(self) -> None:
-        server = make_server(
-            self.host,
-            self.port,
-            self.app,
-            threaded=True,
-            request_handler=_handler_class(self._connections),
-        )
-        # With port 0 the OS picks one; keep it so a refusal can reopen the very same port.
-        self.port = server.server_port
-        thread = threading.Thread(
-            # A short poll keeps stop() and a refusal quick; shutdown waits for one poll.
-            target=functools.partial(server.serve_forever, poll_interval=0.05),
-            name=f"twilio-sim-{self.port}",
-            daemon=True,
-        )
-        thread.start()
-        self._server, self._thread = server, thread
+        self._listener.open()
 
     def _close_listener(self, spare: socket.socket | None = None) -> None:
-        server, thread = self._server, self._thread
-        self._server = self._thread = None
-        if server is None:
-            return
-        server.shutdown()
-        server.server_close()
-        self._connections.cut_all(spare)
-        if thread is not None:
-            thread.join()
+        self._listener.close(spare)
 
     # -- faults -----------------------------------------------------------------------------
 

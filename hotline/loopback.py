@@ -1,4 +1,8 @@
-"""A WSGI app served on one loopback port from a thread, that can stop listening and come back."""
+"""A WSGI app on one loopback port, served from a thread, that can stop listening and come back.
+
+Both simulators use it to play a provider that is down: close() refuses new connections and
+cuts those under way, open() listens again on the same port.
+"""
 
 from __future__ import annotations
 
@@ -80,7 +84,7 @@ class Listener:
                 super().finish()
 
             def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-                # werkzeug logs every request at INFO; keep the test and demo output quiet.
-                log.debug("%s %s %s", self.command, self.path.split("?")[0], code)
+                # werkzeug logs every request at INFO, and the phone page's URLs carry numbers.
+                log.debug("%s %s %s", listener.name, self.command, code)
 
         return Handler
