@@ -9,9 +9,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import signal
 import socket
 import threading
-from typing import Any
+from contextlib import AbstractContextManager
+from types import FrameType
+from typing import Any, Protocol
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
@@ -88,3 +91,24 @@ class Listener:
                 log.debug("%s %s %s", listener.name, self.command, code)
 
         return Handler
+
+
+class Served(Protocol):
+    @property
+    def url(self) -> str: ...
+
+
+def serve_until_stopped(server: AbstractContextManager[Served], label: str) -> int:
+    """Run a simulator from its command line until SIGTERM or Ctrl-C."""
+    stopping = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    with server as running:
+        # One line on stdout, flushed, so scripts that start the sim can read the port.
+        print(f"{label} listening on {running.url}", flush=True)
+        stopping.wait()
+    return 0

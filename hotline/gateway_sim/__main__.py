@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 from collections.abc import Sequence
-from types import FrameType
 
 from hotline.gateway_sim.server import GatewaySim
+from hotline.loopback import serve_until_stopped
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -38,14 +36,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    stopping = threading.Event()
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        stopping.set()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    with GatewaySim(
+    server = GatewaySim(
         args.username,
         args.password,
         args.signing_key,
@@ -54,11 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         port=args.port,
         webhook_url=args.webhook_url,
         step_seconds=args.step_seconds,
-    ) as sim:
-        # One line on stdout, flushed, so scripts that start the sim can read the port.
-        print(f"sms gateway sim listening on {sim.url}", flush=True)
-        stopping.wait()
-    return 0
+    )
+    return serve_until_stopped(server, "sms gateway sim")
 
 
 if __name__ == "__main__":

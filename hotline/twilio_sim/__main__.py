@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 from collections.abc import Sequence
-from types import FrameType
 
+from hotline.loopback import serve_until_stopped
 from hotline.twilio_sim.server import SimServer
 from hotline.twilio_sim.state import DEFAULT_PRESETS, PhonePreset, is_e164
 
@@ -57,14 +55,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    stopping = threading.Event()
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        stopping.set()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    with SimServer(
+    server = SimServer(
         args.account_sid,
         args.auth_token,
         hotline_url=args.hotline_url,
@@ -76,11 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         landlines=args.landline,
         callbacks_enabled=not args.no_callbacks,
         slow_seconds=args.slow_seconds,
-    ) as sim:
-        # One line on stdout, flushed, so scripts that start the sim can read the port.
-        print(f"twilio sim listening on {sim.url}", flush=True)
-        stopping.wait()
-    return 0
+    )
+    return serve_until_stopped(server, "twilio sim")
 
 
 if __name__ == "__main__":
