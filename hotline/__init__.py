@@ -27,7 +27,9 @@ def create_app(settings: Settings | None = None, hotline: Hotline | None = None)
     app.register_blueprint(health.bp)
     app.register_blueprint(voice_hooks.bp)
     app.register_blueprint(gateway_hooks.bp)
-    dashboard.init_app(app, public_url=hotline.settings.public_url)
+    dashboard.init_app(
+        app, public_url=hotline.settings.public_url, streams=hotline.settings.dashboard_streams
+    )
     hops = hotline.settings.trusted_proxies
     if hops:
         # Behind a load balancer every request comes from the balancer's address; trusting its

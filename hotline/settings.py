@@ -37,6 +37,8 @@ class Settings:
     retention_days: int = 90
     # Proxies (load balancers) in front of the web app whose X-Forwarded-For/-Proto to trust.
     trusted_proxies: int = 0
+    # Live dashboard streams one web process holds at once; each holds a thread.
+    dashboard_streams: int = 4
     gateway_url: str | None = None
     gateway_username: str | None = None
     gateway_password: str | None = None
@@ -68,6 +70,7 @@ class Settings:
             log_level=(env.get("HOTLINE_LOG_LEVEL") or "INFO").upper(),
             retention_days=_whole_number(env, "HOTLINE_RETENTION_DAYS", 90),
             trusted_proxies=_whole_number(env, "HOTLINE_TRUSTED_PROXIES", 0),
+            dashboard_streams=_whole_number(env, "HOTLINE_DASHBOARD_STREAMS", 4),
             gateway_url=(env.get("GATEWAY_URL") or "").rstrip("/") or None,
             gateway_username=env.get("GATEWAY_USERNAME") or None,
             gateway_password=env.get("GATEWAY_PASSWORD") or None,

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import gzip
+import re
+from dataclasses import replace
 from datetime import timedelta
 
-from dashboard.pages import MakeRequest, Web
+from dashboard.pages import DEE, PASSWORD, MakeRequest, Web
+from flask.testing import FlaskClient
 from werkzeug.serving import BaseWSGIServer
 
+from hotline import create_app
 from hotline.groups import add_group
 from hotline.models import Group, RequestStatus, Urgency
 from hotline.services import Hotline
@@ -128,6 +132,46 @@ def test_the_event_stream_announces_a_change(
     ) as answer:
         quiet = b"".join(answer.iter_content(None)).decode()
     assert "event: change" not in quiet
+
+
+def _signed_in_client(hotline: Hotline, streams: int) -> FlaskClient:
+    app = create_app(
+        hotline=replace(
+            hotline, settings=hotline.settings.with_overrides(dashboard_streams=streams)
+        )
+    )
+    app.config.update(DASHBOARD_STREAM_SECONDS=30.0, DASHBOARD_POLL_SECONDS=0.05)
+    client = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/dashboard/sign-in").text)
+    assert token
+    answer = client.post(
+        "/dashboard/sign-in",
+        data={"number": DEE, "password": PASSWORD, "csrf_token": token.group(1)},
+    )
+    assert answer.status_code == 302
+    return client
+
+
+def test_live_streams_are_capped_so_webhooks_keep_their_threads(
+    hotline: Hotline, people: None
+) -> None:
+    client = _signed_in_client(hotline, streams=1)
+    first = client.get("/dashboard/events", buffered=False)
+    assert first.status_code == 200
+    second = client.get("/dashboard/events", buffered=False)
+    assert second.status_code == 503 and second.headers["Retry-After"] == "30"
+    # The page that was refused a stream refreshes its rows instead.
+    assert client.get("/dashboard/queue/rows").status_code == 200
+    first.close()  # that dispatcher closed the tab: the slot is free again
+    third = client.get("/dashboard/events", buffered=False)
+    assert third.status_code == 200
+    third.close()
+
+
+def test_streams_can_be_turned_off(hotline: Hotline, people: None) -> None:
+    client = _signed_in_client(hotline, streams=0)
+    assert client.get("/dashboard/events", buffered=False).status_code == 503
+    assert client.get("/dashboard/queue/rows").status_code == 200
 
 
 def test_two_hundred_open_requests_weigh_under_60_kb(

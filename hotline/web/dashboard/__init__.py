@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from flask import Flask
@@ -21,8 +22,12 @@ from hotline.web.dashboard.guard import csrf
 IDLE_LIMIT = timedelta(hours=8)
 
 
-def init_app(app: Flask, *, public_url: str | None) -> None:
-    """Register the dashboard with its session cookie rules and CSRF protection."""
+def init_app(app: Flask, *, public_url: str | None, streams: int = 4) -> None:
+    """Register the dashboard with its session cookie rules and CSRF protection.
+
+    At most `streams` live queues hold a web thread each in this process; further dashboards
+    refresh every 15 seconds instead, so webhooks are never left without a thread.
+    """
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -34,5 +39,6 @@ def init_app(app: Flask, *, public_url: str | None) -> None:
         # The token lives as long as the session; a page left open overnight still works.
         WTF_CSRF_TIME_LIMIT=None,
     )
+    app.extensions["dashboard_streams"] = threading.BoundedSemaphore(streams) if streams else None
     csrf.init_app(app)
     app.register_blueprint(bp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 
@@ -67,10 +68,21 @@ def events() -> Response:
     since = request.headers.get("Last-Event-ID") or request.args.get("since", "")
     seconds = float(current_app.config.get("DASHBOARD_STREAM_SECONDS", STREAM_SECONDS))
     poll = float(current_app.config.get("DASHBOARD_POLL_SECONDS", POLL_SECONDS))
-    response = Response(
-        _stream(h, dispatcher_id, group_id, since, seconds, poll), mimetype="text/event-stream"
-    )
-    response.headers["X-Accel-Buffering"] = "no"  # let a proxy pass each event on at once
+    slots: threading.BoundedSemaphore | None = current_app.extensions["dashboard_streams"]
+    if slots is None or not slots.acquire(blocking=False):
+        # Every stream this process may hold is open: this page refreshes every 15 seconds
+        # instead, and the Twilio webhooks keep their threads.
+        return Response("", status=503, headers={"Retry-After": str(int(seconds))})
+    try:
+        response = Response(
+            _stream(h, dispatcher_id, group_id, since, seconds, poll),
+            mimetype="text/event-stream",
+        )
+        response.headers["X-Accel-Buffering"] = "no"  # let a proxy pass each event on at once
+        response.call_on_close(slots.release)
+    except BaseException:
+        slots.release()
+        raise
     return response
 
 

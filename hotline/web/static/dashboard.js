@@ -7,6 +7,7 @@
   var live = document.getElementById("live");
   var fallback = null;
   var FALLBACK_MS = 15000;
+  var RETRY_MS = 60000;
 
   function say(text) { if (live) { live.textContent = text; } }
 
@@ -33,9 +34,17 @@
     if (fallback !== null) { window.clearInterval(fallback); fallback = null; }
   }
 
+  function connect() {
+    var stream = new EventSource(rows.dataset.events);
+    stream.addEventListener("change", function () { refresh(); });
+    stream.onopen = function () { stopFallback(); say("Live"); };
+    stream.onerror = function () {
+      startFallback();
+      // A refused stream (the server's are all in use) is not retried by the browser.
+      if (stream.readyState === EventSource.CLOSED) { window.setTimeout(connect, RETRY_MS); }
+    };
+  }
+
   if (!window.EventSource) { startFallback(); return; }
-  var stream = new EventSource(rows.dataset.events);
-  stream.addEventListener("change", function () { refresh(); });
-  stream.onopen = function () { stopFallback(); say("Live"); };
-  stream.onerror = function () { startFallback(); };
+  connect();
 })();
