@@ -103,3 +103,29 @@ def test_a_dispatcher_runs_a_request_from_the_browser(
     from dashboard.pages import request_by_code  # noqa: PLC0415
 
     assert request_by_code(hotline, code).urgency == Urgency(target)
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_a_dashboard_refused_a_stream_still_refreshes(
+    page: object,
+    hotline: Hotline,
+    sim: SimServer,
+    people: None,
+    web_server: tuple[BaseWSGIServer, object],
+) -> None:
+    app = web_server[1].app  # type: ignore[attr-defined]  # the fixture's late-bound app
+    app.extensions["dashboard_streams"] = None  # as if every stream slot were taken
+    p: sync_api.Page = page  # type: ignore[assignment]
+    expect = sync_api.expect
+    p.goto(f"{hotline.settings.public_url}/")
+    p.get_by_label("Your phone number").fill(DEE)
+    p.get_by_label("Password", exact=True).fill(PASSWORD)
+    p.get_by_role("button", name="Sign in", exact=True).click()
+    expect(p.locator("#queue-rows")).to_contain_text("Nothing waiting")
+    sim.text_hotline(
+        NEIGHBOUR, hotline.settings.hotline_number or "", "We need blankets at 12 Oak St 02145"
+    )
+    run_jobs(hotline)
+    # The 15-second refresh brings it in, without a reload.
+    expect(p.locator("#queue-rows tr").filter(has_text="clothing")).to_be_visible(timeout=25_000)
+    assert p.evaluate("performance.getEntriesByType('navigation').length") == 1
