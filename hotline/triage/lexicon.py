@@ -18,7 +18,7 @@ PHRASE_SECTIONS: dict[str, frozenset[str]] = {
     "urgent": frozenset(CATEGORIES) - {"other"} | {"general"},
     "kind": frozenset({"offer", "request", "thanks", "question"}),
     "negation": frozenset({"cancel", "clause_break"}),
-    "people": frozenset({"before", "after", "subgroup", "not_people"}),
+    "people": frozenset({"before", "after", "subgroup", "not_people", "with_me"}),
     "location": frozenset(
         {"street_before", "street_after", "corner", "near", "area", "at", "place", "connector"}
     ),

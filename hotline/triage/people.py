@@ -72,5 +72,7 @@ def count_people(
     if stated:
         return max(stated)
     if parts:
-        return sum(parts.values())
+        # "me and my 3 kids" is four people: the sender counts with the parts they name.
+        with_me = any(m.tag.label == "with_me" for m in people_words)
+        return sum(parts.values()) + with_me
     return None
