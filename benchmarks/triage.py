@@ -138,18 +138,31 @@ def write_readme(path: Path, table: str) -> bool:
     return written
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+def arguments(argv: Sequence[str] | None, doc: str | None) -> argparse.Namespace:
+    """--data and --write-readme, shared by the triage benchmarks."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--write-readme", type=Path, metavar="PATH")
-    args = parser.parse_args(argv)
-    if not args.data.is_file():
-        message = f"triage benchmark data not found at {args.data.resolve()}"
-        if os.environ.get("CI"):
-            print(f"error: {message}", file=sys.stderr)
-            return 1
-        print(f"skipped: {message}")
-        return 0
+    return parser.parse_args(argv)
+
+
+def missing_data(path: Path) -> int | None:
+    """The exit status when the data set is absent (an error in CI, a skip elsewhere)."""
+    if path.is_file():
+        return None
+    message = f"triage benchmark data not found at {path.resolve()}"
+    if os.environ.get("CI"):
+        print(f"error: {message}", file=sys.stderr)
+        return 1
+    print(f"skipped: {message}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = arguments(argv, __doc__)
+    missing = missing_data(args.data)
+    if missing is not None:
+        return missing
     rows = load(args.data)
     tuning, held_out = split(rows)
     triager = Triager()

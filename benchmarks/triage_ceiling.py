@@ -13,8 +13,6 @@ learns is written anywhere; the hotline's triage never uses it.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,7 +27,7 @@ except ImportError as missing:
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from readme import write_section
-from triage import DEFAULT_DATA, FIELDS, LIFE, Triager, evaluate, load, split
+from triage import FIELDS, LIFE, Triager, arguments, evaluate, load, missing_data, split
 
 PRECISION_FLOOR = 0.4
 RECALL_TARGET = 0.6
@@ -76,14 +74,10 @@ def table(rows: dict[str, dict[str, float]]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--write-readme", type=Path, metavar="PATH")
-    args = parser.parse_args(argv)
-    if not args.data.is_file():
-        message = f"triage benchmark data not found at {args.data.resolve()}"
-        print(f"{'error' if os.environ.get('CI') else 'skipped'}: {message}", file=sys.stderr)
-        return 1 if os.environ.get("CI") else 0
+    args = arguments(argv, __doc__)
+    missing = missing_data(args.data)
+    if missing is not None:
+        return missing
     tuning, held_out = split(load(args.data))
     triager = Triager()
     rows: dict[str, dict[str, float]] = {}

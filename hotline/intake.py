@@ -287,13 +287,7 @@ class Conversation:
         self.outcome("new_request")
         emergency = request.urgency == Urgency.EMERGENCY
         if emergency:
-            self.reply(
-                "ack_emergency",
-                request=request,
-                priority=Priority.EMERGENCY,
-                code=request.code,
-                emergency=self.group.emergency_number,
-            )
+            self._call_for_help("ack_emergency", request)
             dispatch.alert_emergency(self.hotline, self.work, self.group, request)
         else:
             self.reply("ack", request=request, group=self.group.name, code=request.code)
@@ -348,16 +342,20 @@ class Conversation:
             record_event(self.session, request, actor, "detail_added", now)
         self.outcome("detail_added")
         if request.urgency == Urgency.EMERGENCY and not was_emergency:
-            self.reply(
-                "detail_emergency",
-                request=request,
-                priority=Priority.EMERGENCY,
-                code=request.code,
-                emergency=self.group.emergency_number,
-            )
+            self._call_for_help("detail_emergency", request)
             dispatch.became_emergency(self.hotline, self.work, self.group, request)
         else:
             self.reply("detail_added", request=request, code=request.code)
+
+    def _call_for_help(self, template: str, request: HelpRequest) -> None:
+        """An emergency's reply, first in the queue: call the local emergency number."""
+        self.reply(
+            template,
+            request=request,
+            priority=Priority.EMERGENCY,
+            code=request.code,
+            emergency=self.group.emergency_number,
+        )
 
     def status(self) -> None:
         self.outcome("status")
