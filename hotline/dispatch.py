@@ -207,12 +207,7 @@ def escalate(
 ) -> None:
     """Nobody is left to ask: mark the request escalated and text the dispatchers on duty."""
     now = hotline.clock.now()
-    if request.status in (
-        RequestStatus.OPEN,
-        RequestStatus.OFFERING,
-        RequestStatus.NEEDS_INFO,
-        RequestStatus.NEW,
-    ):
+    if request.status in UNCLAIMED_STATUSES:
         request.status = RequestStatus.ESCALATED
     request.escalated_at = request.escalated_at or now
     request.next_wave_at = None

@@ -320,6 +320,10 @@ class Conversation:
         now = self.hotline.clock.now()
         self.message.request_id = request.id
         was_emergency = request.urgency == Urgency.EMERGENCY
+
+        def became_emergency() -> bool:
+            return request.urgency == Urgency.EMERGENCY and not was_emergency
+
         if request.status == RequestStatus.NEEDS_INFO or (
             request.location_asked_at and not request.location
         ):
@@ -331,7 +335,8 @@ class Conversation:
                 # "12 Elm St, my mother stopped breathing": a place and an emergency. Only an
                 # emergency is read from a place answer: "by the hospital" is not a need.
                 _add_need(request, text, triage)
-            if request.status == RequestStatus.NEEDS_INFO:
+            if request.status == RequestStatus.NEEDS_INFO and not became_emergency():
+                # An emergency's offers go out below, from dispatch.became_emergency.
                 request.status = RequestStatus.OPEN
                 dispatch.schedule_offers(self.hotline, self.work, request)
         else:
@@ -341,7 +346,7 @@ class Conversation:
             request.people = request.people or triage.people
             record_event(self.session, request, actor, "detail_added", now)
         self.outcome("detail_added")
-        if request.urgency == Urgency.EMERGENCY and not was_emergency:
+        if became_emergency():
             self._call_for_help("detail_emergency", request)
             dispatch.became_emergency(self.hotline, self.work, self.group, request)
         else:
@@ -421,17 +426,7 @@ class Conversation:
         if count > in_a_row:
             self.outcome((self.message.outcome or "") + ":menu_limited")
             return
-        say(
-            self.hotline,
-            self.work,
-            self.group,
-            self.contact,
-            template,
-            request=None,
-            priority=Priority.REPLY,
-            dedupe=f"reply:{self.message.id}:{template}",
-            **values,
-        )
+        self.reply(template, priority=Priority.REPLY, request=None, **values)
 
     def reset_menu_limit(self) -> None:
         self.hotline.redis.delete(self.menu_key() + ":minute", self.menu_key() + ":count")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from redis import Redis
@@ -64,14 +64,6 @@ class Queues:
         """Run a dispatch job at `when` (RQ's scheduler, run by the workers, moves it)."""
         try:
             self._queues[DISPATCH].enqueue_at(when, f"workers.dispatch.{func}", *args)
-        except RedisError:
-            log.warning("redis unavailable: timer %s%r left for the sweeper", func, args)
-            return False
-        return True
-
-    def dispatch_in(self, delay: timedelta, func: str, *args: Any) -> bool:
-        try:
-            self._queues[DISPATCH].enqueue_in(delay, f"workers.dispatch.{func}", *args)
         except RedisError:
             log.warning("redis unavailable: timer %s%r left for the sweeper", func, args)
             return False

@@ -96,10 +96,10 @@ class Hotline:
         return self._triagers[key]
 
     @contextmanager
-    def work(self, *, inline_to: str | None = None) -> Iterator[Work]:
+    def work(self) -> Iterator[Work]:
         """Run a unit of work: commit, then run its after-commit actions (e.g. enqueue jobs)."""
         with self.sessions() as session:
-            work = Work(session, inline_to=inline_to)
+            work = Work(session)
             with session.begin():
                 yield work
         for action in work._after_commit:

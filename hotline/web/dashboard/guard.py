@@ -11,7 +11,7 @@ from typing import Any
 from flask import Response, abort, current_app, g, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from hotline.accounts import session_stamp
 from hotline.models import Dispatcher, Group, HelpRequest
@@ -99,15 +99,17 @@ def request_or_404(db: Session, code: str, *, lock: bool = False) -> HelpRequest
     return found
 
 
-def touch(h: Hotline, dispatcher_id: int, seen: datetime | None) -> None:
-    """Record that this dispatcher is watching, so alerts need not go to them by SMS."""
+def touch(h: Hotline, dispatcher_id: int, seen: datetime | None) -> datetime:
+    """Record that this dispatcher is watching, so alerts need not go to them by SMS.
+    Returns when they were last recorded as watching."""
     now = h.clock.now()
     if seen is not None and now - seen < SEEN_EVERY:
-        return
+        return seen
     with h.sessions.begin() as db:
         db.execute(
             update(Dispatcher).where(Dispatcher.id == dispatcher_id).values(last_seen_at=now)
         )
+    return now
 
 
 def sign_in_as(opened: Sequence[Dispatcher], now: datetime) -> None:
@@ -159,32 +161,38 @@ def _signed_in() -> Desk | None:
     h = hotline()
     if h.clock.now().timestamp() - since > SIGNED_IN_AT_MOST.total_seconds():
         return None
-    with h.sessions() as db:
-        dispatcher = db.get(Dispatcher, dispatcher_id)
-        if dispatcher is None or not dispatcher.active or session_stamp(dispatcher) != stamp:
-            return None
-        others = tuple(
-            OtherDesk(other.id, db.get_one(Group, other.group_id).name)
-            for other_id in _other_desk_ids(dispatcher.id)
-            if (other := desk_to_switch_to(db, other_id)) is not None
-        )
-        found = Desk(
-            dispatcher.id,
-            dispatcher.group_id,
-            dispatcher.contact.name or "dispatcher",
-            db.get_one(Group, dispatcher.group_id).name,
-            others,
-        )
-        seen = dispatcher.last_seen_at
-    touch(h, found.dispatcher_id, seen)
-    return found
-
-
-def _other_desk_ids(current: int) -> list[int]:
     desks = session.get("desks")
-    if not isinstance(desks, dict):
-        return []
-    return [int(key) for key in desks if key.isdigit() and int(key) != current]
+    stamps = desks if isinstance(desks, dict) else {}
+    wanted = {dispatcher_id, *(int(key) for key in stamps if key.isdigit())}
+    with h.sessions() as db:
+        # One query for this desk and every other group the sign-in opened.
+        rows = db.execute(
+            select(Dispatcher, Group.name)
+            .join(Group, Group.id == Dispatcher.group_id)
+            .options(joinedload(Dispatcher.contact))
+            .where(Dispatcher.id.in_(wanted), Dispatcher.active.is_(True))
+            .order_by(Dispatcher.id)
+        ).all()
+    by_id = {dispatcher.id: (dispatcher, name) for dispatcher, name in rows}
+    if dispatcher_id not in by_id:
+        return None
+    dispatcher, group_name = by_id.pop(dispatcher_id)
+    if session_stamp(dispatcher) != stamp:
+        return None
+    others = tuple(
+        OtherDesk(other.id, name)
+        for other, name in by_id.values()
+        if session_stamp(other) == stamps.get(str(other.id))
+    )
+    found = Desk(
+        dispatcher.id,
+        dispatcher.group_id,
+        dispatcher.contact.name or "dispatcher",
+        group_name,
+        others,
+    )
+    touch(h, found.dispatcher_id, dispatcher.last_seen_at)
+    return found
 
 
 @bp.after_request

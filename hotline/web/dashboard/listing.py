@@ -150,16 +150,20 @@ def filter_choices(session: Session, group: Group) -> dict[str, list[str]]:
 
 def change_marker(session: Session, group_id: int) -> str:
     """Changes whenever a request of the group changes or a text reaches the group."""
-    last_event = session.scalar(
-        select(func.max(RequestEvent.id))
-        .join(HelpRequest, RequestEvent.request_id == HelpRequest.id)
-        .where(HelpRequest.group_id == group_id)
-    )
-    last_inbound = session.scalar(
-        select(func.max(InboundMessage.id)).where(InboundMessage.group_id == group_id)
-    )
-    last_update = session.scalar(
-        select(func.max(HelpRequest.updated_at)).where(HelpRequest.group_id == group_id)
-    )
+    # One round trip: this runs every poll of every open dashboard.
+    last_event, last_inbound, last_update = session.execute(
+        select(
+            select(func.max(RequestEvent.id))
+            .join(HelpRequest, RequestEvent.request_id == HelpRequest.id)
+            .where(HelpRequest.group_id == group_id)
+            .scalar_subquery(),
+            select(func.max(InboundMessage.id))
+            .where(InboundMessage.group_id == group_id)
+            .scalar_subquery(),
+            select(func.max(HelpRequest.updated_at))
+            .where(HelpRequest.group_id == group_id)
+            .scalar_subquery(),
+        )
+    ).one()
     stamp = int(last_update.timestamp() * 1000) if last_update else 0
     return f"{last_event or 0}.{last_inbound or 0}.{stamp}"

@@ -8,9 +8,7 @@ from collections.abc import Iterator
 
 from flask import Response, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
-from hotline.models import Dispatcher
 from hotline.services import Hotline
 from hotline.web.dashboard.blueprint import bp
 from hotline.web.dashboard.guard import desk, group_of, hotline, touch
@@ -93,11 +91,12 @@ def _stream(
     yield f"retry: {int(poll * 1000) + 1000}\n\n"
     deadline = time.monotonic() + seconds
     last = since
+    # The request that opened this stream was just counted as watching (guard.check_request).
+    seen = h.clock.now()
     while time.monotonic() < deadline:
         with h.sessions() as db:
             marker = change_marker(db, group_id)
-            seen = db.scalar(select(Dispatcher.last_seen_at).where(Dispatcher.id == dispatcher_id))
-        touch(h, dispatcher_id, seen)
+        seen = touch(h, dispatcher_id, seen)
         if marker != last:
             last = marker
             yield f"id: {marker}\nevent: change\ndata: {marker}\n\n"
