@@ -23,8 +23,8 @@ from hotline.gateway_sim.state import (
 )
 from hotline.gateway_sim.webhooks import DEFAULT_RETRY_DELAYS, WebhookSender, device_time
 from hotline.loopback import Listener
+from hotline.sms.segments import segment_count
 from hotline.twilio_sim.server import SimServer
-from hotline.twilio_sim.state import segment_count
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,9 @@ class Token(NamedTuple):
 
 def _fold_table() -> dict[int, str]:
     """Map each Latin letter to one lowercase unaccented letter, so spans keep their length."""
-    table: dict[int, str] = {}
+    # Plain capitals here too, so folding is one translate that never changes the length
+    # (str.lower() does for a few letters: "İstanbul" grows by one).
+    table: dict[int, str] = {ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
     for code in range(0x00C0, 0x0250):
         char = chr(code)
         base = unicodedata.normalize("NFKD", char.lower())
@@ -43,11 +45,8 @@ _REPEATS = re.compile(r"([a-z])\1+")
 
 
 def fold(text: str) -> str:
-    """Lowercase and strip accents without changing the length of the text."""
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a few scripts change length when lowercased
-        lowered = text
-    return lowered.translate(_FOLD)
+    """Lowercase Latin letters and strip their accents without changing the text's length."""
+    return text.translate(_FOLD)
 
 
 @lru_cache(maxsize=65536)  # SMS vocabulary repeats; this is a third of the time otherwise

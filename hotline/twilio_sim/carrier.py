@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import requests
 
+from hotline.sms.segments import segment_count
 from hotline.twilio_sim.signing import SIGNATURE_HEADER, compute_signature
 from hotline.twilio_sim.state import (
     API_VERSION,
@@ -21,7 +22,6 @@ from hotline.twilio_sim.state import (
     SimState,
     keyword_type,
     new_sid,
-    segment_count,
 )
 
 log = logging.getLogger(__name__)

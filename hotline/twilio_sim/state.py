@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal, get_args
 
+from hotline.sms.segments import segment_count
+
 API_VERSION = "2010-04-01"
 
 # "gateway": a text the hotline sent through the local SMS gateway, shown on the phones page.
@@ -29,13 +31,6 @@ HELP_WORDS = frozenset({"HELP", "INFO"})
 # Twilio accepts only E.164 for To; the sim is as strict so the hotline cannot rely on leniency.
 _E164 = re.compile(r"\+[1-9][0-9]{7,14}")
 _KEYWORD_TRIM = " \t\r\n.,!?;:'\"()[]{}-_*"
-
-# GSM 03.38 basic set and the extension table (whose characters cost two septets).
-_GSM7_BASIC = frozenset(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-_GSM7_EXTENDED = frozenset("^{}\\[~]|€\f")
 
 
 def new_sid(prefix: str = "SM") -> str:
@@ -58,18 +53,6 @@ def keyword_type(body: str) -> OptOutType | None:
     if word in HELP_WORDS:
         return "HELP"
     return None
-
-
-def segment_count(body: str) -> int:
-    """How many SMS segments a body takes: GSM-7 when every character allows it, else UCS-2."""
-    if not body:
-        return 1
-    if all(ch in _GSM7_BASIC or ch in _GSM7_EXTENDED for ch in body):
-        septets = sum(2 if ch in _GSM7_EXTENDED else 1 for ch in body)
-        return 1 if septets <= 160 else -(-septets // 153)
-    # UCS-2 counts UTF-16 code units, so characters outside the BMP cost two.
-    units = len(body.encode("utf-16-le")) // 2
-    return 1 if units <= 70 else -(-units // 67)
 
 
 def utc_now() -> datetime:

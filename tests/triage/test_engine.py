@@ -261,6 +261,8 @@ def test_negation_never_hides_an_emergency(triager: Triager) -> None:
         ("need 5bottles of water for 3ppl", {"water"}),
         ("MEDIKAMAN POU TIMOUN YO", {"medical"}),
         ("plz send h2o 2 us asap", {"water"}),
+        # A letter whose lowercase is longer must not stop the whole text from being read.
+        ("NEED WATER at Main St, İstanbul", {"water"}),
     ],
 )
 def test_sms_spelling(triager: Triager, text: str, expected: set[str]) -> None:

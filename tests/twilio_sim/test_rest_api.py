@@ -79,6 +79,9 @@ def test_fetching_an_unknown_message_is_404(client: Client) -> None:
         # UCS-2: 70 per single segment, 67 per part after that.
         pytest.param("ā" * 70, "1", id="ucs2-70"),
         pytest.param("ā" * 71, "2", id="ucs2-71"),
+        # An escape pair or a surrogate pair is never split across two segments.
+        pytest.param("a" * 152 + "€" + "a" * 152, "3", id="gsm7-escape-pair-at-a-boundary"),
+        pytest.param("a" * 66 + "😀" + "a" * 66, "3", id="ucs2-surrogate-pair-at-a-boundary"),
     ],
 )
 def test_num_segments_follows_the_encoding(
