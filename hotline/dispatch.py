@@ -649,9 +649,17 @@ def release(
 
 
 def close(
-    hotline: Hotline, work: Work, group: Group, request: HelpRequest, actor: Actor, *, action: str
+    hotline: Hotline,
+    work: Work,
+    group: Group,
+    request: HelpRequest,
+    actor: Actor,
+    *,
+    action: str,
+    **detail: Any,
 ) -> bool:
-    """Cancel or close an active request; withdraw its offers and tell a claimant not to go."""
+    """Cancel or close an active request; withdraw its offers and tell a claimant not to go.
+    The audit event is `action`, with `detail`."""
     session, now = work.session, hotline.clock.now()
     claimant_id = request.claimed_by_id if request.status == RequestStatus.CLAIMED else None
     closed = (
@@ -675,7 +683,7 @@ def close(
         .values(status=OfferStatus.WITHDRAWN, answered_at=now)
         .execution_options(synchronize_session=False)
     )
-    record_event(session, request, actor, action, now)
+    record_event(session, request, actor, action, now, **detail)
     if claimant_id is not None:
         claimant = session.get_one(Volunteer, claimant_id)
         say(

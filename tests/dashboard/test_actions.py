@@ -16,6 +16,7 @@ from hotline.models import (
     Urgency,
     Volunteer,
 )
+from hotline.people import add_volunteer
 from hotline.services import Hotline
 from hotline.twilio_sim.server import SimServer
 
@@ -150,6 +151,22 @@ def test_assigning_texts_the_volunteer_the_details(
         hotline.templates.render("volunteer_cancelled", "es", fallback="en", code=code).text
         == sim.messages_to(ANA)[-1].body
     )
+
+
+def test_a_volunteer_without_a_name_is_shown_by_number(
+    signed_in: Web, hotline: Hotline, group: Group, make_request: MakeRequest
+) -> None:
+    with hotline.sessions.begin() as session:
+        g = session.get_one(Group, group.id)
+        volunteer = add_volunteer(session, g, "+16175550107", name=None, on_call=True)
+        session.flush()
+        nameless = volunteer.id
+    code = make_request()
+    page = signed_in.act(code, "assign", {"volunteer": nameless})
+    assert f"#{code} assigned to (617) 555-0107." in page
+    assert "<dt>Claimed by</dt><dd>(617) 555-0107</dd>" in page
+    assert f"#{code}<" in signed_in.get("/dashboard/?status=claimed").text
+    assert "(617) 555-0107" in signed_in.get("/dashboard/?status=claimed").text
 
 
 def test_offering_again_sends_a_new_wave(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from hotline import dispatch
 from hotline.db import changed
@@ -22,7 +22,6 @@ from hotline.models import (
     HelpRequest,
     InboundMessage,
     Priority,
-    RequestEvent,
     RequestStatus,
     Urgency,
     VoiceCall,
@@ -148,8 +147,7 @@ def merge(
         raise ActionRefused(
             f"#{kept.code} is {kept.status.value}: reopen it or merge the other way"
         )
-    if not dispatch.close(h, work, group, duplicate, actor, action="merged"):
-        raise ActionRefused(f"#{duplicate.code} is {duplicate.status.value}: it cannot be merged")
+    # A refusal below rolls the moves back with the rest of the unit of work.
     moved = changed(
         session,
         update(InboundMessage)
@@ -163,16 +161,11 @@ def merge(
         .values(request_id=kept.id)
         .execution_options(synchronize_session=False)
     )
-    session.flush()
-    # dispatch.close wrote the duplicate's "merged" event; say there where it went.
-    closing = session.scalar(
-        select(RequestEvent)
-        .where(RequestEvent.request_id == duplicate.id, RequestEvent.action == "merged")
-        .order_by(RequestEvent.id.desc())
-        .limit(1)
+    closed = dispatch.close(
+        h, work, group, duplicate, actor, action="merged", into=kept.code, texts_moved=moved
     )
-    if closing is not None:
-        closing.detail = {"into": kept.code, "texts_moved": moved}
+    if not closed:
+        raise ActionRefused(f"#{duplicate.code} is {duplicate.status.value}: it cannot be merged")
     kept.updated_at = now
     record_event(session, kept, actor, "merged", now, duplicate=duplicate.code, texts_moved=moved)
     return moved

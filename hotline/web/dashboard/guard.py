@@ -88,12 +88,17 @@ def group_of(db: Session) -> Group:
     return db.get_one(Group, desk().group_id)
 
 
-def request_or_404(db: Session, code: str, *, lock: bool = False) -> HelpRequest:
-    """A request of the signed-in dispatcher's group; another group's code is simply not found."""
+def find_request(db: Session, code: str, *, lock: bool = False) -> HelpRequest | None:
+    """A request of the signed-in dispatcher's group by its code; another group's code is
+    simply not found."""
     query = select(HelpRequest).where(
         HelpRequest.group_id == desk().group_id, HelpRequest.code == code
     )
-    found = db.scalar(query.with_for_update() if lock else query)
+    return db.scalar(query.with_for_update() if lock else query)
+
+
+def request_or_404(db: Session, code: str, *, lock: bool = False) -> HelpRequest:
+    found = find_request(db, code, lock=lock)
     if found is None:
         abort(404)
     return found

@@ -22,6 +22,7 @@ from hotline.models import (
     Urgency,
     Volunteer,
 )
+from hotline.phones import display
 
 # An unclaimed request this old has waited too long, whatever its urgency: pin it on top.
 OVERDUE_AFTER = timedelta(minutes=30)
@@ -129,7 +130,8 @@ def _claimants(session: Session, volunteer_ids: list[int]) -> dict[int, str]:
         .join(Contact, Volunteer.contact_id == Contact.id)
         .where(Volunteer.id.in_(volunteer_ids))
     )
-    return {vid: name or "volunteer" for vid, name, _number in rows}
+    # As dispatch.volunteer_label words it, without loading each volunteer.
+    return {vid: name or display(number) for vid, name, number in rows}
 
 
 def filter_choices(session: Session, group: Group) -> dict[str, list[str]]:

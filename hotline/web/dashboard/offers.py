@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from hotline.models import ACTIVE_STATUSES, AidOffer, HelpRequest
 from hotline.web.dashboard import actions
 from hotline.web.dashboard.blueprint import bp
-from hotline.web.dashboard.guard import desk, group_of, hotline
+from hotline.web.dashboard.guard import desk, find_request, group_of, hotline
 
 SHOWN = 200
 
@@ -64,11 +64,7 @@ def match_offer(offer_id: int) -> ResponseReturnValue:
     try:
         with h.work() as work:
             offer = _offer(work.session, offer_id)
-            found = work.session.scalar(
-                select(HelpRequest).where(
-                    HelpRequest.group_id == desk().group_id, HelpRequest.code == code
-                )
-            )
+            found = find_request(work.session, code)
             if found is None:
                 raise actions.ActionRefused(f"no request #{code}")
             actions.match_offer(h, work, offer, found, desk().actor())

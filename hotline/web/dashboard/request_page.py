@@ -10,6 +10,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from hotline.dispatch import volunteer_label
 from hotline.models import Contact, Group, HelpRequest, RequestStatus, Urgency, Volunteer
 from hotline.needs import full_address
 from hotline.phones import display
@@ -17,7 +18,7 @@ from hotline.services import Hotline, Work
 from hotline.triage import CATEGORIES
 from hotline.web.dashboard import actions
 from hotline.web.dashboard.blueprint import bp
-from hotline.web.dashboard.guard import desk, group_of, hotline, request_or_404
+from hotline.web.dashboard.guard import desk, find_request, group_of, hotline, request_or_404
 from hotline.web.dashboard.roster import roster
 from hotline.web.dashboard.thread import calls_of, events_of, recordings, thread_of
 
@@ -38,7 +39,7 @@ def request_page(code: str) -> str:
             neighbour=neighbour,
             phone=display(neighbour.phone_number),
             address=full_address(found),
-            claimant=found.claimed_by.contact.name if found.claimed_by else None,
+            claimant=volunteer_label(found.claimed_by) if found.claimed_by else None,
             thread=thread_of(db, found),
             events=events_of(db, found),
             volunteers=roster(db, group, h.clock.now()),
@@ -120,7 +121,7 @@ def assign(code: str) -> ResponseReturnValue:
         if volunteer is None:
             raise actions.ActionRefused("choose a volunteer from the list")
         actions.assign(h, work, group, found, volunteer, desk().actor())
-        return f"#{found.code} assigned to {volunteer.contact.name or 'the volunteer'}."
+        return f"#{found.code} assigned to {volunteer_label(volunteer)}."
 
     return _act(code, run)
 
@@ -141,11 +142,7 @@ def merge(code: str) -> ResponseReturnValue:
     duplicate_code = request.form.get("duplicate", "").strip().lstrip("#")
 
     def run(h: Hotline, work: Work, group: Group, found: HelpRequest) -> str:
-        duplicate = work.session.scalar(
-            select(HelpRequest).where(
-                HelpRequest.group_id == group.id, HelpRequest.code == duplicate_code
-            )
-        )
+        duplicate = find_request(work.session, duplicate_code)
         if duplicate is None:
             raise actions.ActionRefused(f"no request #{duplicate_code}")
         moved = actions.merge(h, work, group, found, duplicate, desk().actor())

@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hotline.dispatch import volunteer_label
 from hotline.models import Contact, Group, HelpRequest, Offer, RequestStatus, Volunteer
 from hotline.web.dashboard.blueprint import bp
 from hotline.web.dashboard.guard import desk, group_of, hotline
@@ -99,6 +100,6 @@ def set_on_call(volunteer_id: int) -> ResponseReturnValue:
         if volunteer is None:
             return "Not found", 404
         volunteer.on_call = on_call
-        name = volunteer.contact.name or "The volunteer"
+        name = volunteer_label(volunteer)
     flash(f"{name} is now {'on' if on_call else 'off'} call.")
     return redirect(url_for("dashboard.volunteers"))
