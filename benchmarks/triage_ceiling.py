@@ -27,15 +27,24 @@ except ImportError as missing:
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from readme import write_section
-from triage import FIELDS, LIFE, Triager, arguments, evaluate, load, missing_data, split
+from triage import (
+    FIELDS,
+    LIFE,
+    Triager,
+    arguments,
+    evaluate,
+    gold_labels,
+    load,
+    missing_data,
+    split,
+)
 
 PRECISION_FLOOR = 0.4
 RECALL_TARGET = 0.6
 
 
 def is_life(row: dict[str, object]) -> bool:
-    categories = row.get("categories")
-    return isinstance(categories, list) and bool(LIFE & set(categories))
+    return bool(LIFE & gold_labels(row))
 
 
 def trained_curve(

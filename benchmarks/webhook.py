@@ -219,7 +219,7 @@ def main() -> None:
             url = f"http://127.0.0.1:{app_port}"
             drive(name, url, public_url, 1.0, 1, 2)  # warm up
             redis.flushdb()
-            with psycopg.connect(database_url.replace("+psycopg", ""), autocommit=True) as conn:
+            with psycopg.connect(database_url, autocommit=True) as conn:
                 conn.execute("TRUNCATE inbound_messages")
             results.append(drive(name, url, public_url, args.seconds, args.clients, args.threads))
         finally:

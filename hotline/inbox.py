@@ -17,9 +17,7 @@ from hotline.services import Hotline
 @dataclass(frozen=True)
 class Recorded:
     inbound_id: int
-    group_id: int | None
     created: bool  # False when the provider retried a message we already hold
-    processed: bool
 
 
 def _group_for_number(hotline: Hotline, session: Session, to_number: str) -> tuple[int, str] | None:
@@ -79,14 +77,12 @@ def record_inbound(
     except IntegrityError:
         with hotline.sessions() as session:
             existing = session.scalars(
-                select(InboundMessage).where(
+                select(InboundMessage.id).where(
                     InboundMessage.provider == provider, InboundMessage.provider_sid == provider_sid
                 )
             ).one()
-            return Recorded(
-                existing.id, existing.group_id, False, existing.processed_at is not None
-            )
-    return Recorded(inbound_id, row.group_id, True, False)
+            return Recorded(existing, created=False)
+    return Recorded(inbound_id, created=True)
 
 
 def inline_replies_for(hotline: Hotline, inbound_id: int) -> list[str]:

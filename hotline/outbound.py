@@ -150,9 +150,7 @@ def send_outbound(hotline: Hotline, outbound_id: int) -> None:
                 to=to,
                 from_=sender,
                 body=body,
-                status_callback=hotline.status_callback_url(outbound_id)
-                if channel.name == "twilio"
-                else None,
+                status_callback=hotline.status_callback_url(outbound_id),
             )
         except ChannelError as exc:
             if exc.unreachable and breaker.failed(now):

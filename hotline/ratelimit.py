@@ -38,8 +38,7 @@ class SendRate:
         self.redis = redis
         self._take = redis.register_script(_TAKE)
 
-    def take(self, number: str, rate: float, now: datetime, capacity: float | None = None) -> float:
+    def take(self, number: str, rate: float, now: datetime, burst: float) -> float:
         """Take a token for `number`; returns 0.0, or how many seconds until one is free."""
-        burst = capacity if capacity is not None else max(1.0, rate)
         wait = self._take(keys=[f"hotline:rate:{number}"], args=[rate, burst, now.timestamp()])
         return float(wait)

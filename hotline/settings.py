@@ -100,23 +100,17 @@ PRODUCTION_REQUIRED = (
 )
 
 _FIELD_FOR_ENV = {
-    "DATABASE_URL": "database_url",
     "REDIS_URL": "redis_url",
     "TWILIO_ACCOUNT_SID": "twilio_account_sid",
     "TWILIO_AUTH_TOKEN": "twilio_auth_token",
-    "TWILIO_API_URL": "twilio_api_url",
-    "HOTLINE_NUMBER": "hotline_number",
     "HOTLINE_PUBLIC_URL": "public_url",
     "SECRET_KEY": "secret_key",
 }
 
 _WHY = {
-    "DATABASE_URL": "set it to a PostgreSQL or SQLite URL",
     "REDIS_URL": "set it to redis://host:6379/0 (or use `hotline run` for an embedded one)",
     "TWILIO_ACCOUNT_SID": "copy it from the Twilio console (starts with AC)",
     "TWILIO_AUTH_TOKEN": "copy it from the Twilio console; webhooks are verified with it",
-    "TWILIO_API_URL": "the base URL of the Twilio REST API",
-    "HOTLINE_NUMBER": "the hotline's phone number in E.164, e.g. +16175550100",
     "HOTLINE_PUBLIC_URL": "the https URL Twilio reaches this app at; signatures are checked on it",
     "SECRET_KEY": "a long random string: python -c 'import secrets;print(secrets.token_hex())'",
 }

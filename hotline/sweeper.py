@@ -104,6 +104,11 @@ def sweep(hotline: Hotline) -> SweepReport:
     return report
 
 
+def _done(hotline: Hotline, kind: str, key: object) -> bool:
+    """Whether `_once` already let this piece of work through in its period."""
+    return bool(hotline.redis.exists(f"hotline:swept:{kind}:{key}"))
+
+
 def _once(hotline: Hotline, kind: str, key: object, seconds: float) -> bool:
     """Enqueue a given piece of work at most once per `seconds`, however often we sweep."""
     return bool(
@@ -144,7 +149,6 @@ def _drain(hotline: Hotline, session: Session, group: Group, now: datetime) -> i
             OutboundMessage.id,
             OutboundMessage.priority,
             OutboundMessage.next_attempt_at,
-            OutboundMessage.updated_at,
         )
         .where(
             OutboundMessage.group_id == group.id,
@@ -161,7 +165,7 @@ def _drain(hotline: Hotline, session: Session, group: Group, now: datetime) -> i
         .limit(budget)
     ).all()
     count = 0
-    for outbound_id, priority, attempt_at, _updated_at in rows:
+    for outbound_id, priority, attempt_at in rows:
         # Keyed on the scheduled attempt: a row deferred again (or recovered from a killed
         # worker) is a new piece of work with a job of its own; the first attempt is "0", as
         # after the commit, so a slow queue never gets a second copy of it.
@@ -227,6 +231,8 @@ def _digest(hotline: Hotline, group: Group, now: datetime) -> int:
     """Every `digest_minutes`, the queue by SMS to on-duty dispatchers if nobody is watching."""
     period = float(group.setting("digest_minutes")) * 60
     slot = int(now.timestamp() // period)
+    if _done(hotline, "digest", f"{group.id}:{slot}"):
+        return 0  # the sweep runs every second: skip the queries until the next slot
     with hotline.work() as work:
         session = work.session
         if dispatchers_watching(session, group, now):
@@ -236,11 +242,12 @@ def _digest(hotline: Hotline, group: Group, now: datetime) -> int:
             return 0
         lines = "; ".join(queue_line(r, now) for r in requests)
         sent = 0
+        here = session.merge(group)
         for dispatcher in on_duty_dispatchers(session, group):
             say(
                 hotline,
                 work,
-                session.merge(group),
+                here,
                 dispatcher.contact,
                 "dispatcher_queue",
                 priority=Priority.DIGEST,

@@ -1,4 +1,4 @@
-"""RQ job: send one stored outbound SMS by id (retried with backoff by the queue)."""
+"""RQ job: send one stored outbound SMS by id; a failed send is retried from the database."""
 
 from hotline.outbound import send_outbound
 from hotline.services import current

@@ -40,23 +40,20 @@ class Triager:
         self._matcher = PhraseMatcher(phrases)
         self._abbreviations = {code: _abbreviations(lexicon) for code, lexicon in lexicons.items()}
         self._numbers: dict[str, int] = {}
-        self._stopwords: set[str] = set()
-        self._single_letters: set[str] = set()
         for lexicon in lexicons.values():
             for word, number in lexicon.numbers.items():
                 keys = phrase_keys(word)
                 if len(keys) == 1:
                     self._numbers.setdefault(keys[0], number)
-            for word in lexicon.stopwords:
-                self._stopwords.update(phrase_keys(word))
+        self._own_words = {
+            code: {key for word in lexicon.stopwords for key in phrase_keys(word)}
+            for code, lexicon in lexicons.items()
+        }
+        self._stopwords: set[str] = set().union(*self._own_words.values())
         # "m", "n", "k" glued to a word in Creole SMS ("mbezwen" = "m bezwen"); vowels are
         # left alone, or "address" would read as "a dress".
         self._single_letters = {
             word for word in self._stopwords if len(word) == 1 and word not in "aeiouy"
-        }
-        self._own_words = {
-            code: {key for word in lexicon.stopwords for key in phrase_keys(word)}
-            for code, lexicon in lexicons.items()
         }
         self._split_cache: dict[str, tuple[str, ...]] = {}
 
