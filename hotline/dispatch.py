@@ -7,11 +7,11 @@ that runs twice, or two volunteers answering at once, cannot produce two outcome
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from hotline.db import changed
 from hotline.models import (
@@ -78,7 +78,24 @@ def volunteer_label(volunteer: Volunteer) -> str:
     return volunteer.contact.name or display(volunteer.contact.phone_number)
 
 
+def volunteer_actor(volunteer: Volunteer) -> Actor:
+    return Actor("volunteer", volunteer.id, volunteer_label(volunteer))
+
+
 # --- Offer waves -------------------------------------------------------------------------
+
+
+# Timer jobs may run a little before their time; within this they count as due.
+TIMER_SLACK = timedelta(seconds=1)
+
+
+def schedule_timer(hotline: Hotline, work: Work, due: datetime, func: str, *args: Any) -> None:
+    """Run the dispatch job `func(*args)` at `due`, once this unit of work has committed."""
+    work.after_commit(lambda: hotline.queues.dispatch_at(due, func, *args))
+
+
+def fired_early(now: datetime, due: datetime) -> bool:
+    return now + TIMER_SLACK < due
 
 
 def schedule_offers(hotline: Hotline, work: Work, request: HelpRequest) -> None:
@@ -100,15 +117,24 @@ def offer_request(hotline: Hotline, request_id: int, wave: int) -> None:
 
 def advance_wave(hotline: Hotline, request_id: int, wave: int) -> None:
     """The wave timer: nobody claimed wave `wave` in time, so the next one goes."""
+    _advance(hotline, request_id, wave, on_time=True)
+
+
+def advance_wave_now(hotline: Hotline, request_id: int, wave: int) -> None:
+    """Everyone in wave `wave` declined: do not wait for the timer."""
+    _advance(hotline, request_id, wave, on_time=False)
+
+
+def _advance(hotline: Hotline, request_id: int, wave: int, *, on_time: bool) -> None:
+    """Send the wave after `wave`, unless that already happened; `on_time` waits for its due."""
     now = hotline.clock.now()
     with hotline.work() as work:
         request = work.session.get(HelpRequest, request_id, with_for_update=True)
         if request is None or request.status != RequestStatus.OFFERING or request.wave != wave:
             return
-        if request.next_wave_at and now + timedelta(seconds=1) < request.next_wave_at:
-            # Fired early (the clock moved differently): come back when it is due.
-            due, rid = request.next_wave_at, request.id
-            work.after_commit(lambda: hotline.queues.dispatch_at(due, "advance_wave", rid, wave))
+        if on_time and request.next_wave_at and fired_early(now, request.next_wave_at):
+            # The clock moved differently: come back when it is due.
+            schedule_timer(hotline, work, request.next_wave_at, "advance_wave", request.id, wave)
             return
         _send_wave(hotline, work, request, wave + 1)
 
@@ -123,12 +149,8 @@ def _send_wave(hotline: Hotline, work: Work, request: HelpRequest, wave: int) ->
     if not chosen:
         escalate(hotline, work, group, request, reason="no volunteers left to ask")
         return
-    volunteers = {
-        v.id: v
-        for v in session.scalars(
-            select(Volunteer).where(Volunteer.id.in_([c.volunteer_id for c in chosen]))
-        )
-    }
+    # _candidates loaded these volunteers: get() finds them in the session, with no query.
+    volunteers = {c.volunteer_id: session.get_one(Volunteer, c.volunteer_id) for c in chosen}
     for candidate in chosen:
         volunteer = volunteers[candidate.volunteer_id]
         session.add(
@@ -148,9 +170,9 @@ def _send_wave(hotline: Hotline, work: Work, request: HelpRequest, wave: int) ->
             need=offer_need(request),
             area=rough_area(request),
         )
-    timeout = timedelta(minutes=float(group.setting("wave_timeout_minutes")))
+    due = now + timedelta(minutes=float(group.setting("wave_timeout_minutes")))
     request.status = RequestStatus.OFFERING
-    request.next_wave_at = now + timeout
+    request.next_wave_at = due
     record_event(
         session,
         request,
@@ -160,8 +182,7 @@ def _send_wave(hotline: Hotline, work: Work, request: HelpRequest, wave: int) ->
         wave=wave,
         volunteers=[volunteer_label(volunteers[c.volunteer_id]) for c in chosen],
     )
-    due, rid = request.next_wave_at, request.id
-    work.after_commit(lambda: hotline.queues.dispatch_at(due, "advance_wave", rid, wave))
+    schedule_timer(hotline, work, due, "advance_wave", request.id, wave)
 
 
 def _need_of(request: HelpRequest) -> Need:
@@ -179,6 +200,7 @@ def _candidates(session: Session, group: Group, request: HelpRequest) -> list[Ca
     rows = session.execute(
         select(Volunteer, func.coalesce(claims.c.n, 0))
         .join(Contact, Volunteer.contact_id == Contact.id)
+        .options(contains_eager(Volunteer.contact))  # the wave texts them next
         .outerjoin(claims, claims.c.claimed_by_id == Volunteer.id)
         .where(
             Volunteer.group_id == group.id,
@@ -472,8 +494,7 @@ def _claimed(
         volunteer=first_name(volunteer.contact),
     )
     due = now + timedelta(minutes=float(group.setting("stale_claim_minutes")))
-    rid = request.id
-    work.after_commit(lambda: hotline.queues.dispatch_at(due, "check_claim", rid))
+    schedule_timer(hotline, work, due, "check_claim", request.id)
 
 
 def send_details(
@@ -529,7 +550,7 @@ def decline(hotline: Hotline, work: Work, offer: Offer) -> None:
     record_event(
         session,
         request,
-        Actor("volunteer", volunteer.id, volunteer_label(volunteer)),
+        volunteer_actor(volunteer),
         "declined",
         now,
     )
@@ -544,15 +565,6 @@ def decline(hotline: Hotline, work: Work, offer: Offer) -> None:
     if request.status == RequestStatus.OFFERING and not waiting:
         rid, wave = request.id, request.wave
         work.after_commit(lambda: hotline.queues.dispatch("advance_wave_now", rid, wave))
-
-
-def advance_wave_now(hotline: Hotline, request_id: int, wave: int) -> None:
-    """Everyone in wave `wave` declined: do not wait for the timer."""
-    with hotline.work() as work:
-        request = work.session.get(HelpRequest, request_id, with_for_update=True)
-        if request is None or request.status != RequestStatus.OFFERING or request.wave != wave:
-            return
-        _send_wave(hotline, work, request, wave + 1)
 
 
 def finish(
@@ -571,9 +583,7 @@ def finish(
     ):
         return False
     volunteer.last_answer_at = now
-    record_event(
-        session, request, Actor("volunteer", volunteer.id, volunteer_label(volunteer)), "done", now
-    )
+    record_event(session, request, volunteer_actor(volunteer), "done", now)
     neighbour = session.get_one(Contact, request.contact_id)
     say(
         hotline,
@@ -629,7 +639,7 @@ def release(
     record_event(
         session,
         request,
-        Actor("volunteer", volunteer.id, volunteer_label(volunteer)),
+        volunteer_actor(volunteer),
         "released",
         now,
     )
@@ -733,9 +743,8 @@ def check_claim(hotline: Hotline, request_id: int) -> None:
         alert_after = timedelta(minutes=float(group.setting("stale_alert_minutes")))
         rid = request.id
         if request.stale_prompted_at is None:
-            if request.claimed_at and now < request.claimed_at + stale_after - timedelta(seconds=1):
-                due = request.claimed_at + stale_after
-                work.after_commit(lambda: hotline.queues.dispatch_at(due, "check_claim", rid))
+            if request.claimed_at and fired_early(now, request.claimed_at + stale_after):
+                schedule_timer(hotline, work, request.claimed_at + stale_after, "check_claim", rid)
                 return
             request.stale_prompted_at = now
             record_event(session, request, SYSTEM, "stale_prompted", now)
@@ -749,13 +758,13 @@ def check_claim(hotline: Hotline, request_id: int) -> None:
                 dedupe=f"stale:{request.id}:{volunteer.id}:{request.claimed_at}",
                 code=request.code,
             )
-            due = now + alert_after
-            work.after_commit(lambda: hotline.queues.dispatch_at(due, "check_claim", rid))
+            schedule_timer(hotline, work, now + alert_after, "check_claim", rid)
             return
         if request.stale_alerted_at is None:
-            if now < request.stale_prompted_at + alert_after - timedelta(seconds=1):
-                due = request.stale_prompted_at + alert_after
-                work.after_commit(lambda: hotline.queues.dispatch_at(due, "check_claim", rid))
+            if fired_early(now, request.stale_prompted_at + alert_after):
+                schedule_timer(
+                    hotline, work, request.stale_prompted_at + alert_after, "check_claim", rid
+                )
                 return
             request.stale_alerted_at = now
             record_event(session, request, SYSTEM, "stale_alerted", now)

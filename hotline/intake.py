@@ -39,6 +39,7 @@ from hotline.needs import (
     by_code,
     full_address,
     more_urgent,
+    neighbour_actor,
     open_request,
     record_event,
 )
@@ -189,7 +190,7 @@ class Conversation:
                 .where(Volunteer.contact_id == self.contact.id)
                 .values(on_call=False)
             )
-            actor = Actor("neighbour", self.contact.id, "neighbour")
+            actor = neighbour_actor(self.contact.id)
             for request in active_requests(self.session, self.contact):
                 dispatch.close(
                     self.hotline, self.work, self.group, request, actor, action="opted_out"
@@ -250,7 +251,7 @@ class Conversation:
         )
         if self.contact.language is None and triage.language in self.hotline.templates.languages():
             self.contact.language = triage.language
-        actor = Actor("neighbour", self.contact.id, "neighbour")
+        actor = neighbour_actor(self.contact.id)
         current = active_requests(self.session, self.contact)
         if current:
             return self.add_detail(current[0], text, triage, actor)
@@ -271,8 +272,9 @@ class Conversation:
             return self.reply("reopened", request=recent, code=recent.code)
         if triage.kind == "offer":
             return self.aid_offer(text)
-        request = open_request(self.session, self.group, self.contact, need=text, now=now)
-        request.language = self.contact.language or triage.language or self.group.default_language
+        request = open_request(
+            self.session, self.group, self.contact, need=text, now=now, language=triage.language
+        )
         _apply_triage(request, triage)
         self.message.request_id = request.id
         record_event(
@@ -309,10 +311,7 @@ class Conversation:
             dispatch.schedule_offers(self.hotline, self.work, request)
             return
         due = now + timedelta(minutes=float(self.group.setting("wave_timeout_minutes")))
-        rid = request.id
-        self.work.after_commit(
-            lambda: self.hotline.queues.dispatch_at(due, "location_timeout", rid)
-        )
+        dispatch.schedule_timer(self.hotline, self.work, due, "location_timeout", request.id)
 
     def add_detail(
         self, request: HelpRequest, text: str, triage: TriageResult, actor: Actor
@@ -385,7 +384,7 @@ class Conversation:
         if target is None:
             self.outcome("cancel_unknown")
             return self.reply("cancel_unknown", codes=" ".join(r.code for r in current) or "-")
-        actor = Actor("neighbour", self.contact.id, "neighbour")
+        actor = neighbour_actor(self.contact.id)
         dispatch.close(self.hotline, self.work, self.group, target, actor, action="cancelled")
         self.message.request_id = target.id
         self.outcome("cancelled")
@@ -477,7 +476,7 @@ class VolunteerDesk:
         handlers[command.verb](command)
 
     def actor(self) -> Actor:
-        return Actor("volunteer", self.volunteer.id, dispatch.volunteer_label(self.volunteer))
+        return dispatch.volunteer_actor(self.volunteer)
 
     def codes(self) -> str:
         session = self.talk.session

@@ -37,6 +37,10 @@ class Actor:
 SYSTEM = Actor("system", None, "hotline")
 
 
+def neighbour_actor(contact_id: int) -> Actor:
+    return Actor("neighbour", contact_id, "neighbour")
+
+
 def record_event(
     session: Session, request: HelpRequest, actor: Actor, action: str, at: datetime, **detail: Any
 ) -> None:
@@ -84,15 +88,17 @@ def open_request(
     need: str,
     now: datetime,
     channel: str = "sms",
+    language: str | None = None,
 ) -> HelpRequest:
-    """Insert a request with a fresh code; retried if two workers draw the same code at once."""
+    """Insert a request with a fresh code; retried if two workers draw the same code at once.
+    Its language: the number's chosen one, else `language` (what was read), else the group's."""
     for _ in range(5):
         request = HelpRequest(
             group_id=group.id,
             code=new_code(session, group),
             contact_id=contact.id,
             need=need,
-            language=contact.language or group.default_language,
+            language=contact.language or language or group.default_language,
             channel=channel,
             created_at=now,
             updated_at=now,

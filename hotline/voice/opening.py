@@ -18,7 +18,7 @@ from hotline.models import (
     Urgency,
     VoiceCall,
 )
-from hotline.needs import Actor, open_request, record_event
+from hotline.needs import neighbour_actor, open_request, record_event
 from hotline.people import contact_for
 from hotline.services import Hotline, Work
 from hotline.voice.menu import (
@@ -109,7 +109,7 @@ def _open(
     record_event(
         session,
         request,
-        Actor("neighbour", contact.id, "neighbour"),
+        neighbour_actor(contact.id),
         "opened",
         now,
         categories=list(request.categories),
@@ -141,7 +141,7 @@ def _update(
         added.append("callback_by")
     _inbound_of(session, call).body = keys_summary(state)
     if added:
-        actor = Actor("neighbour", request.contact_id, "neighbour")
+        actor = neighbour_actor(request.contact_id)
         now = hotline.clock.now()
         record_event(session, request, actor, "detail_added", now, via="voice", added=added)
 
