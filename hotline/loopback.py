@@ -12,9 +12,9 @@ import logging
 import signal
 import socket
 import threading
-from contextlib import AbstractContextManager
-from types import FrameType
-from typing import Any, Protocol
+from collections.abc import Callable
+from types import FrameType, TracebackType
+from typing import Any, Self
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
@@ -93,12 +93,79 @@ class Listener:
         return Handler
 
 
-class Served(Protocol):
+class LoopbackServer:
+    """What both simulators share: their listener's address, and `with` to start and stop."""
+
+    _listener: Listener
+
     @property
-    def url(self) -> str: ...
+    def running(self) -> bool:
+        raise NotImplementedError
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def host(self) -> str:
+        return self._listener.host
+
+    @property
+    def port(self) -> int:
+        """The port it listens on; with port 0 the OS picks one, kept across outages."""
+        return self._listener.port
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. http://127.0.0.1:54321; known once started."""
+        if not self.running:
+            raise RuntimeError(f"start the {self._listener.name} before asking for its URL")
+        return f"http://{self.host}:{self.port}"
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
 
 
-def serve_until_stopped(server: AbstractContextManager[Served], label: str) -> int:
+class Later:
+    """At most one pending action (the end of a timed outage); a new one replaces it."""
+
+    def __init__(self, lock: threading.RLock) -> None:
+        self._lock = lock
+        self._timer: threading.Timer | None = None
+
+    def run_in(self, seconds: float, action: Callable[[], None]) -> None:
+        with self._lock:
+            self.cancel()
+            timer = threading.Timer(seconds, self._fire, args=(action,))
+            timer.daemon = True
+            self._timer = timer
+            timer.start()
+
+    def cancel(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+
+    def _fire(self, action: Callable[[], None]) -> None:
+        with self._lock:
+            if self._timer is not threading.current_thread():
+                return  # cancelled or replaced while it was about to run
+            self._timer = None
+            action()
+
+
+def serve_until_stopped(server: LoopbackServer, label: str) -> int:
     """Run a simulator from its command line until SIGTERM or Ctrl-C."""
     stopping = threading.Event()
 

@@ -8,7 +8,6 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
-from types import TracebackType
 
 from hotline.clock import Clock, SystemClock
 from hotline.gateway_sim.app import Hooks, create_gateway_app
@@ -22,7 +21,7 @@ from hotline.gateway_sim.state import (
     new_id,
 )
 from hotline.gateway_sim.webhooks import DEFAULT_RETRY_DELAYS, WebhookSender, device_time
-from hotline.loopback import Listener
+from hotline.loopback import Later, Listener, LoopbackServer
 from hotline.sms.segments import segment_count
 from hotline.twilio_sim.server import SimServer
 
@@ -33,7 +32,7 @@ SIM_NUMBER = 1
 UNDELIVERABLE_REASON = "RESULT_ERROR_GENERIC_FAILURE"
 
 
-class GatewaySim:
+class GatewaySim(LoopbackServer):
     """An Android phone running SMS Gateway for Android as a local server, for tests and demos."""
 
     def __init__(
@@ -76,26 +75,15 @@ class GatewaySim:
         self._listener = Listener(app, host, port, name="gateway-sim")
         self._lifecycle = threading.RLock()
         self._executor: ThreadPoolExecutor | None = None
-        self._online_timer: threading.Timer | None = None
+        self._back_online = Later(self._lifecycle)
         self._errors: list[BaseException] = []
         self._listening = threading.Event()
 
     # -- lifecycle --------------------------------------------------------------------------
 
     @property
-    def host(self) -> str:
-        return self._listener.host
-
-    @property
-    def port(self) -> int:
-        return self._listener.port
-
-    @property
-    def url(self) -> str:
-        """The base URL, e.g. http://127.0.0.1:54321; known once started."""
-        if self._executor is None:
-            raise RuntimeError("start the gateway sim before asking for its URL")
-        return f"http://{self.host}:{self.port}"
+    def running(self) -> bool:
+        return self._executor is not None
 
     def start(self) -> GatewaySim:
         with self._lifecycle:
@@ -108,23 +96,12 @@ class GatewaySim:
     def stop(self) -> None:
         """Stop listening; texts still on their way are dropped, webhooks stop retrying."""
         with self._lifecycle:
-            self._cancel_online_timer()
+            self._back_online.cancel()
             self._stop_listening()
             executor, self._executor = self._executor, None
         self.webhooks.stopping.set()
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
-
-    def __enter__(self) -> GatewaySim:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- faults -----------------------------------------------------------------------------
 
@@ -136,14 +113,14 @@ class GatewaySim:
         """Stop listening, as when the phone drops off the LAN: connections are refused."""
         with self._lifecycle:
             self._require_started()
-            self._cancel_online_timer()
+            self._back_online.cancel()
             self._stop_listening()
 
     def go_online(self) -> None:
         """Listen again, on the same port."""
         with self._lifecycle:
             self._require_started()
-            self._cancel_online_timer()
+            self._back_online.cancel()
             self._listen()
 
     def wait_online(self, timeout: float = 10) -> None:
@@ -161,24 +138,12 @@ class GatewaySim:
 
     def _go_offline_for(self, seconds: float, asking: socket.socket | None) -> None:
         with self._lifecycle:
-            self._cancel_online_timer()
             self._stop_listening(spare=asking)
-            timer = threading.Timer(seconds, self._end_timed_outage)
-            timer.daemon = True
-            self._online_timer = timer
-            timer.start()
+            self._back_online.run_in(seconds, self._end_timed_outage)
 
     def _end_timed_outage(self) -> None:
-        with self._lifecycle:
-            if self._online_timer is None or self._executor is None:
-                return
-            self._online_timer = None
+        if self.running:
             self._listen()
-
-    def _cancel_online_timer(self) -> None:
-        if self._online_timer is not None:
-            self._online_timer.cancel()
-            self._online_timer = None
 
     def _require_started(self) -> None:
         if self._executor is None:

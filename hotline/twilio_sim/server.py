@@ -5,10 +5,9 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterable, Sequence
-from types import TracebackType
 from typing import Any
 
-from hotline.loopback import Listener
+from hotline.loopback import Later, Listener, LoopbackServer
 from hotline.twilio_sim.app import create_sim_app
 from hotline.twilio_sim.carrier import Carrier, InboundResult, Poster
 from hotline.twilio_sim.state import (
@@ -23,7 +22,7 @@ from hotline.twilio_sim.state import (
 from hotline.twilio_sim.voice import Call, Switchboard
 
 
-class SimServer:
+class SimServer(LoopbackServer):
     """A Twilio-compatible server for the hotline to talk to, and the phones on the other side."""
 
     def __init__(  # positional order is the documented, published signature
@@ -60,58 +59,29 @@ class SimServer:
         )
         self._listener = Listener(self.app, host, port, name="twilio-sim")
         self._lifecycle = threading.RLock()
-        self._restore_timer: threading.Timer | None = None
+        self._restore = Later(self._lifecycle)
         self._started = False
 
     # -- lifecycle --------------------------------------------------------------------------
 
     @property
-    def host(self) -> str:
-        return self._listener.host
-
-    @property
-    def port(self) -> int:
-        """The port it listens on; with port 0 the OS picks one, kept across refusals."""
-        return self._listener.port
-
-    @property
-    def url(self) -> str:
-        """The base URL, e.g. http://127.0.0.1:54321; known once started."""
-        if not self._started:
-            raise RuntimeError("start the sim before asking for its URL")
-        return f"http://{self.host}:{self.port}"
+    def running(self) -> bool:
+        return self._started
 
     def start(self) -> SimServer:
         with self._lifecycle:
             if self._started:
                 return self
-            self._listen()
+            self._listener.open()
             self._started = True
             return self
 
     def stop(self) -> None:
         with self._lifecycle:
-            self._cancel_restore()
-            self._close_listener()
+            self._restore.cancel()
+            self._listener.close()
             self._started = False
         self.carrier.close()
-
-    def __enter__(self) -> SimServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    def _listen(self) -> None:
-        self._listener.open()
-
-    def _close_listener(self, spare: socket.socket | None = None) -> None:
-        self._listener.close(spare)
 
     # -- faults -----------------------------------------------------------------------------
 
@@ -141,13 +111,13 @@ class SimServer:
         with self._lifecycle:
             if not self._started:
                 raise RuntimeError("start the sim before setting faults")
-            self._cancel_restore()
+            self._restore.cancel()
             was_refusing = self.state.fault() == "refuse"
             self.state.set_fault(mode, count)
             if mode == "refuse" and not was_refusing:
-                self._close_listener(spare)
+                self._listener.close(spare)
             elif mode != "refuse" and was_refusing:
-                self._listen()
+                self._listener.open()
 
     def _refuse_for(self, seconds: float, asking: socket.socket | None) -> None:
         """Refuse connections for a while; for other processes, who cannot lift it themselves.
@@ -156,22 +126,11 @@ class SimServer:
         """
         with self._lifecycle:
             self._apply_fault("refuse", None, spare=asking)
-            timer = threading.Timer(seconds, self._end_timed_refusal)
-            timer.daemon = True
-            self._restore_timer = timer
-            timer.start()
+            self._restore.run_in(seconds, self._end_timed_refusal)
 
     def _end_timed_refusal(self) -> None:
-        with self._lifecycle:
-            if self._restore_timer is None or not self._started:
-                return
-            self._restore_timer = None
+        if self._started:
             self.set_fault(None)
-
-    def _cancel_restore(self) -> None:
-        if self._restore_timer is not None:
-            self._restore_timer.cancel()
-            self._restore_timer = None
 
     # -- configuration that tests change ----------------------------------------------------
 
