@@ -36,13 +36,23 @@ def database() -> Iterator[Session]:
         with make_session_factory(engine).begin() as session:
             ensure_default_group(session, s)
             yield session
-    except (PeopleError, GroupError, InvalidNumber, MissingSetting) as exc:
+    except (PeopleError, GroupError, InvalidNumber) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         engine.dispose()
 
 
-@click.group()
+class _Commands(click.Group):
+    """Every command: a missing or unusable setting is one clear line, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except MissingSetting as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=_Commands)
 def main() -> None:
     """A disaster-relief SMS and voice hotline for mutual-aid groups."""
 
@@ -60,17 +70,9 @@ def run(host: str, port: int, sim_port: int, gateway_port: int, demo: bool) -> N
     """Run the whole hotline on this machine: web, worker, Redis and a phone simulator."""
     from hotline.embedded import run_embedded
 
-    try:
-        run_embedded(
-            settings(),
-            host=host,
-            port=port,
-            sim_port=sim_port,
-            demo=demo,
-            gateway_port=gateway_port,
-        )
-    except MissingSetting as exc:
-        raise click.ClickException(str(exc)) from None
+    run_embedded(
+        settings(), host=host, port=port, sim_port=sim_port, demo=demo, gateway_port=gateway_port
+    )
 
 
 @main.command()
@@ -79,10 +81,7 @@ def worker(burst: bool) -> None:
     """Run an RQ worker (with the scheduler) on the hotline's queues."""
     from hotline.working import run_worker
 
-    try:
-        run_worker(settings(), burst=burst)
-    except MissingSetting as exc:
-        raise click.ClickException(str(exc)) from None
+    run_worker(settings(), burst=burst)
 
 
 @main.group()
@@ -99,10 +98,12 @@ def db_upgrade(revision: str) -> None:
     s = settings()
     s.instance_path.mkdir(parents=True, exist_ok=True)
     engine = make_engine(s.database_url)
-    upgrade(engine, revision)
-    with make_session_factory(engine).begin() as session:
-        ensure_default_group(session, s)
-    engine.dispose()
+    try:
+        upgrade(engine, revision)
+        with make_session_factory(engine).begin() as session:
+            ensure_default_group(session, s)
+    finally:
+        engine.dispose()
     click.echo(f"database at {revision}")
 
 
@@ -112,10 +113,7 @@ def sweep() -> None:
     from hotline.services import build
     from hotline.sweeper import sweep as sweep_once
 
-    try:
-        click.echo(str(sweep_once(build(settings()))))
-    except MissingSetting as exc:
-        raise click.ClickException(str(exc)) from None
+    click.echo(str(sweep_once(build(settings()))))
 
 
 @main.command()
@@ -125,10 +123,7 @@ def redact() -> None:
     from hotline.services import build
 
     s = settings()
-    try:
-        count = redact_closed(build(s))
-    except MissingSetting as exc:
-        raise click.ClickException(str(exc)) from None
+    count = redact_closed(build(s))
     click.echo(f"redacted {count} requests closed more than {s.retention_days} days ago")
 
 

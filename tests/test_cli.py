@@ -178,3 +178,13 @@ def test_a_setting_that_is_not_a_number_is_one_clear_line(tmp_path: Path) -> Non
         Settings.from_env({**env, "HOTLINE_TRUSTED_PROXIES": "yes"})
     with pytest.raises(MissingSetting, match=r"^HOTLINE_RETENTION_DAYS must be a whole number"):
         Settings.from_env({**env, "HOTLINE_RETENTION_DAYS": "-5"})
+
+
+def test_a_bad_setting_is_one_line_for_every_command(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOTLINE_TRUSTED_PROXIES", "yes")
+    output = run(cli, "group", "list", ok=False)
+    assert output.strip() == (
+        "Error: HOTLINE_TRUSTED_PROXIES must be a whole number (0 or more), not 'yes'"
+    )
