@@ -13,11 +13,10 @@ import logging
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request
-from sqlalchemy import func, select
 
 from hotline.inbox import record_inbound
-from hotline.models import Group
 from hotline.outbound import record_status
+from hotline.people import PeopleError, group_by_name
 from hotline.services import Hotline
 
 log = logging.getLogger(__name__)
@@ -67,10 +66,8 @@ def sms() -> Response:
 def _group_number(h: Hotline) -> str | None:
     """Texts to the gateway phone belong to GATEWAY_GROUP, or to the only group."""
     with h.sessions() as session:
-        query = select(Group.hotline_number).order_by(Group.id)
-        if h.settings.gateway_group:
-            query = query.where(func.lower(Group.name) == h.settings.gateway_group.lower())
-        numbers = session.scalars(query.limit(2)).all()
-    if len(numbers) != 1:
-        return None
-    return numbers[0]
+        try:
+            return group_by_name(session, h.settings.gateway_group).hotline_number
+        except PeopleError as exc:
+            log.warning("gateway text refused: set GATEWAY_GROUP (%s)", exc)
+            return None
