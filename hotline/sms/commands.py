@@ -144,7 +144,7 @@ def _tokens(body: str) -> list[_Token]:
 def _keyword(tokens: list[_Token], table: Container[str]) -> int:
     """How many leading tokens form a keyword in table (longest first); 0 when none do."""
     for size in range(min(_LONGEST_PHRASE, len(tokens)), 0, -1):
-        if " ".join(t.folded for t in tokens[:size]) in table:
+        if _phrase(tokens[:size]) in table:
             return size
     return 0
 
@@ -171,9 +171,9 @@ def compliance_keyword(body: str) -> Command | None:
 def parse_command(body: str) -> Command | None:
     """A volunteer, dispatcher or neighbour command; None means free text (or a carrier
     keyword, which compliance_keyword handles first)."""
-    if compliance_keyword(body) is not None:
-        return None
     tokens = _tokens(body)
+    if tokens and _keyword(tokens, COMPLIANCE_WORDS) == len(tokens):
+        return None  # a carrier keyword: compliance_keyword's
     size = _keyword(tokens, COMMAND_WORDS)
     if not size:
         return None

@@ -86,7 +86,7 @@ class Triager:
             kind=kind,
             language=language,
             location=find_location(text, tokens, matches, self._stopwords),
-            people=count_people(tokens, matches, self._numbers),
+            people=count_people(keys, matches, self._numbers),
             zone=zone,
         )
 

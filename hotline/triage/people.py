@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from hotline.triage.matcher import Match
-from hotline.triage.text import Token
 
 # Larger figures in an SMS are phone numbers, money or years, not a household.
 MAX_PEOPLE = 5000
@@ -44,9 +43,8 @@ def _number_before(keys: Sequence[str], end: int, numbers: Mapping[str, int]) ->
 
 
 def count_people(
-    tokens: Sequence[Token], matches: Sequence[Match], numbers: Mapping[str, int]
+    keys: Sequence[str], matches: Sequence[Match], numbers: Mapping[str, int]
 ) -> int | None:
-    keys = [token.key for token in tokens]
     people_words = [m for m in matches if m.tag.section == "people"]
     not_people = {m.start for m in people_words if m.tag.label == "not_people"}
     subgroups = {m.start for m in people_words if m.tag.label == "subgroup"}
