@@ -254,6 +254,7 @@ def test_an_offer_is_matched_with_a_request(
     signed_in: Web, hotline: Hotline, group: Group, make_request: MakeRequest
 ) -> None:
     code = make_request()
+    closed = make_request("old need", phone="+16175550112", status=RequestStatus.DONE)
     with hotline.sessions.begin() as session:
         contact = session.scalar(select(Contact).where(Contact.phone_number == BEN))
         assert contact
@@ -267,6 +268,9 @@ def test_an_offer_is_matched_with_a_request(
         session.flush()
         offer_id = offer.id
     assert "20 gallons of water" in signed_in.get("/dashboard/offers").text
+    # A request that is over takes no offer.
+    signed_in.post(f"/dashboard/offers/{offer_id}/match", {"code": closed})
+    assert f"#{closed} is done: nothing to match" in signed_in.get("/dashboard/offers").text
     answer = signed_in.post(f"/dashboard/offers/{offer_id}/match", {"code": code})
     assert answer.status_code == 302
     request_id = request_by_code(hotline, code).id

@@ -186,6 +186,8 @@ def match_offer(
     """Pair something a neighbour offered with a request that needs it."""
     if offer.status != "open":
         raise ActionRefused(f"that offer is already {offer.status}")
+    if request.status not in ACTIVE_STATUSES:
+        raise ActionRefused(f"#{request.code} is {request.status.value}: nothing to match")
     offer.status, offer.matched_request_id = "matched", request.id
     request.updated_at = h.clock.now()
     record_event(
