@@ -211,3 +211,82 @@ def test_a_fall_someone_cannot_get_up_from_is_medical(triager: Triager, text: st
 )
 def test_things_falling_are_not_medical(triager: Triager, text: str) -> None:
     assert "medical" not in triager.triage(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we are stuck in the car, water rising",
+        "we are on the second floor and the water keeps rising",
+        "someone fell in the river",
+        "dlo a ap monte nou sou do kay la",
+        "gen yon timoun ki tonbe nan rivye a",
+        "el agua esta subiendo y estamos en el techo",
+        "se lo llevo la corriente",
+        "l'eau monte, nous sommes sur le toit",
+        "quelqu'un est tombe dans la riviere",
+    ],
+)
+def test_rising_water_and_falls_into_it_are_rescue_emergencies(triager: Triager, text: str) -> None:
+    result = triager.triage(text)
+    assert "rescue" in result.categories
+    assert result.urgency == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my kid swallowed bleach",
+        "he is having an asthma attack",
+        "mi papa tiene dolor en el pecho",
+        "mon pere a mal a la poitrine",
+    ],
+)
+def test_poisoning_asthma_and_chest_pain_are_medical_emergencies(
+    triager: Triager, text: str
+) -> None:
+    result = triager.triage(text)
+    assert "medical" in result.categories
+    assert "safety" not in result.categories  # an asthma attack is nobody attacking
+    assert result.urgency == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("she is having a baby", "medical"),
+        ("we need painkillers", "medical"),
+        ("my son has a high temperature", "medical"),
+        ("my husband cut his hand badly", "medical"),
+        ("he got bitten by a dog", "medical"),
+        ("need an inhaler for my son", "medical"),
+        ("dad fell off the ladder", "medical"),
+        ("she got burned by the stove", "medical"),
+        ("my neighbour is under the wall", "rescue"),
+        ("there are people in the collapsed school", "rescue"),
+        ("gen moun ki pran nan kay la ki kraze", "rescue"),
+        ("yon chen mòde pitit mwen", "medical"),
+        ("li boule ak dlo cho", "medical"),
+        ("mi pierna esta rota", "medical"),
+        ("un perro mordio a mi hijo", "medical"),
+        ("mi bebe tiene calentura", "medical"),
+        ("il s'est cassé la jambe", "medical"),
+        ("ma fille a été mordue par un chien", "medical"),
+        ("mon bébé a de la température", "medical"),
+    ],
+)
+def test_everyday_injuries_and_illness(triager: Triager, text: str, label: str) -> None:
+    assert label in triager.triage(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the roof fell off in the storm, we need a tarp",
+        "they cut the power on our street",
+        "la casa esta rota, necesitamos una carpa",
+        "the house burned down, we need clothes",
+    ],
+)
+def test_broken_things_are_not_injuries(triager: Triager, text: str) -> None:
+    assert "medical" not in triager.triage(text).categories
