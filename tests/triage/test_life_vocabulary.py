@@ -290,3 +290,47 @@ def test_everyday_injuries_and_illness(triager: Triager, text: str, label: str) 
 )
 def test_broken_things_are_not_injuries(triager: Triager, text: str) -> None:
     assert "medical" not in triager.triage(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my brother says he wants to kill himself",
+        "I feel suicidal",
+        "mi hijo quiere matarse",
+        "li vle touye tet li",
+        "il veut se suicider",
+        "grandpa has heat stroke",
+    ],
+)
+def test_suicide_risk_and_heat_stroke_are_medical_emergencies(triager: Triager, text: str) -> None:
+    result = triager.triage(text)
+    assert "medical" in result.categories
+    assert result.urgency == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("my mom needs her prescription refilled", "medical"),
+        ("she broke her hip", "medical"),
+        ("he twisted his ankle", "medical"),
+        ("my son hit his head and is confused", "medical"),
+        ("we are freezing, my daughter has hypothermia", "medical"),
+        ("my dad uses a cpap machine and the power is out", "medical"),
+        ("his blood sugar is low", "medical"),
+        ("she is getting chemo and needs a ride", "medical"),
+        ("my kids are throwing up", "medical"),
+        ("my husband is depressed since the flood", "medical"),
+        ("my mom has dementia and wandered off", "missing_person"),
+        ("we need a boat to get out", "rescue"),
+        ("need evacuation for my elderly parents", "rescue"),
+        ("please check on my grandmother, she is not answering her phone", "rescue"),
+        ("nou bezwen yon kanot pou soti", "rescue"),
+        ("granmoun nan pa reponn telefon li", "rescue"),
+        ("necesitamos una lancha para salir", "rescue"),
+        ("il faut evacuer ma mere", "rescue"),
+    ],
+)
+def test_care_needs_and_welfare_checks(triager: Triager, text: str, label: str) -> None:
+    assert label in triager.triage(text).categories
