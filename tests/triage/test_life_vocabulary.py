@@ -334,3 +334,43 @@ def test_suicide_risk_and_heat_stroke_are_medical_emergencies(triager: Triager, 
 )
 def test_care_needs_and_welfare_checks(triager: Triager, text: str, label: str) -> None:
     assert label in triager.triage(text).categories
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "emergency"),
+    [
+        ("gen moun anba kay la nou tande vwa yo", "rescue", True),
+        ("lavalas pote kay la", "rescue", True),
+        ("larivye a desann li pran moun", "rescue", True),
+        ("madanm nan ap pedi san", "medical", True),
+        ("ede nou soti la a", "rescue", False),
+        ("glisman te kouvri 3 kay", "rescue", False),
+        ("il y a un glissement de terrain", "rescue", False),
+        ("a landslide hit the houses above the school", "rescue", False),
+        ("la maison s'est effondree sur eux", "rescue", False),
+        ("pitit mwen an feb anpil li pa ka manje", "medical", False),
+        ("vant pitit la ap fe l mal", "medical", False),
+        ("li pran kou nan tet", "medical", False),
+        ("mon mari est tombe du toit", "medical", False),
+    ],
+)
+def test_floods_landslides_and_injuries_as_written_in_creole_and_french(
+    triager: Triager, text: str, label: str, emergency: bool
+) -> None:
+    result = triager.triage(text)
+    assert label in result.categories
+    assert (result.urgency == "emergency") is emergency
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "batri telefon mwen feb",  # a weak battery, not a weak person
+        "nou pe domi anba kay",  # afraid to sleep indoors, nobody is trapped
+        "Fanmi Lavalas ap fe reyinyon jodi a",  # a political party, not a flood
+    ],
+)
+def test_creole_words_that_only_look_like_a_life_need(triager: Triager, text: str) -> None:
+    result = triager.triage(text)
+    assert not {"rescue", "medical"} & set(result.categories)
+    assert result.urgency != "emergency"
