@@ -424,7 +424,7 @@ def triage(group_name: str | None, zones: bool) -> None:
         try:
             with make_session_factory(engine)() as session:
                 g = group_by_name(session, group_name)
-                group_zones = [Zone(z["name"], tuple(z.get("aliases", []))) for z in g.zones]
+                group_zones = [Zone.from_setting(zone) for zone in g.zones]
                 language = g.default_language
         except PeopleError:
             pass

@@ -86,10 +86,7 @@ class Hotline:
         if key not in self._triagers:
             extra = [self.settings.lexicon_dir] if self.settings.lexicon_dir else []
             self._triagers[key] = Triager(
-                zones=[
-                    Zone(str(z["name"]), tuple(str(a) for a in z.get("aliases", []) or []))  # type: ignore[attr-defined]
-                    for z in zones
-                ],
+                zones=[Zone.from_setting(zone) for zone in zones],
                 extra_lexicon_dirs=extra,
                 default_language=default_language,
             )

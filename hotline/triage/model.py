@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 # The order here is the order of the issue; results are sorted by PRIORITY instead.
@@ -52,6 +53,23 @@ class Zone:
 
     name: str
     aliases: tuple[str, ...] = ()
+
+    @classmethod
+    def from_setting(cls, zone: Mapping[str, object]) -> Zone:
+        """A zone as groups store it: {"name": "02145", "aliases": ["Winter Hill"]}."""
+        aliases = zone.get("aliases") or ()
+        names = aliases if isinstance(aliases, list | tuple) else ()
+        return cls(str(zone.get("name", "")), tuple(str(alias) for alias in names))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the zone goes by, its own first."""
+        return (self.name, *self.aliases)
+
+    @property
+    def label(self) -> str:
+        """The zone as people say it: "Winter Hill" rather than "02145" when a name has words."""
+        return next((n for n in self.names if any(c.isalpha() for c in n)), self.name)
 
 
 @dataclass(frozen=True)

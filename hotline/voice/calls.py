@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from hotline.models import Group, HelpRequest, VoiceCall
 from hotline.phones import normalise_loose
 from hotline.services import Hotline, Work
+from hotline.triage import Zone
 from hotline.voice.menu import CallState, MenuConfig, Step, advance, start
 from hotline.voice.opening import sync_request
 from hotline.voice.prompts import DEFAULT_LANGUAGE, VoicePrompts
-from hotline.voice.script import GroupVoice, Turn, turn_for, unknown_number, zone_label
+from hotline.voice.script import GroupVoice, Turn, turn_for, unknown_number
 
 # Twilio's CallStatus values for a call that is over.
 ENDED_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
@@ -146,7 +147,7 @@ def group_voice(group: Group, prompts: VoicePrompts) -> GroupVoice:
         languages=languages or (default,),
         default_language=default,
         emergency_number=group.emergency_number,
-        zone_names=tuple(zone_label(z) for z in group.zones or []),
+        zone_names=tuple(Zone.from_setting(zone).label for zone in group.zones or []),
     )
 
 

@@ -21,6 +21,7 @@ from hotline.models import (
 from hotline.needs import neighbour_actor, open_request, record_event
 from hotline.people import contact_for
 from hotline.services import Hotline, Work
+from hotline.triage import Zone
 from hotline.voice.menu import (
     DEFAULT_CALLBACK,
     EMERGENCY_NEED,
@@ -44,10 +45,9 @@ def zone_for_digits(
         return None, None
     if place.zone_index is not None:
         return None, str(zones[place.zone_index]["name"])
-    for zone in zones:
-        names = [str(zone["name"]), *(str(a) for a in zone.get("aliases", []) or [])]
-        if digits in names:
-            return digits, str(zone["name"])
+    for zone in map(Zone.from_setting, zones):
+        if digits in zone.names:
+            return digits, zone.name
     return digits, None
 
 

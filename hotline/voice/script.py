@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from hotline.voice.menu import EMERGENCY_NEED, CallState, Step
 from hotline.voice.prompts import Line, VoicePrompts, spelled
@@ -51,12 +50,6 @@ class GroupVoice:
     default_language: str
     emergency_number: str
     zone_names: tuple[str, ...]
-
-
-def zone_label(zone: dict[str, Any]) -> str:
-    """A zone as people say it: "Winter Hill" rather than "02145" when an alias has words."""
-    names = [str(zone.get("name", "")), *(str(a) for a in zone.get("aliases", []) or [])]
-    return next((n for n in names if any(c.isalpha() for c in n)), names[0])
 
 
 def turn_for(
