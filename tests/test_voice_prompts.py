@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hotline.sms.templates import TemplateBook, default_template_root
+from hotline.sms.templates import MissingPlaceholder, TemplateBook, default_template_root
 from hotline.voice.menu import CallState, MenuConfig, Step, advance, read_place, start
 from hotline.voice.prompts import PromptError, VoicePrompts, spelled
 
@@ -44,6 +44,23 @@ def test_a_prompt_with_an_unknown_placeholder_stops_loading(tmp_path: Path) -> N
     (folder / "welcome.txt").write_text("Hello {grup}\n")
     with pytest.raises(PromptError, match="grup"):
         VoicePrompts(tmp_path)
+
+
+@pytest.mark.parametrize("line", ["Your code is {code!r}", "Press {digit:>3}", "Hello {group"])
+def test_a_prompt_with_a_formatted_placeholder_or_stray_brace_stops_loading(
+    tmp_path: Path, line: str
+) -> None:
+    folder = tmp_path / "en" / "voice"
+    folder.mkdir(parents=True)
+    (folder / "voice.toml").write_text('say_language = "en-US"\n')
+    (folder / "welcome.txt").write_text(line + "\n")
+    with pytest.raises(PromptError, match=r"welcome\.txt"):
+        VoicePrompts(tmp_path)
+
+
+def test_a_prompt_missing_a_value_raises() -> None:
+    with pytest.raises(MissingPlaceholder, match="code"):
+        VoicePrompts(ROOT).line("code", "en")
 
 
 def test_codes_are_read_digit_by_digit() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,19 +62,26 @@ class Rendered:
     segments: int
 
 
-def _placeholders(text: str, source: Path) -> frozenset[str]:
+def placeholders_in(text: str, allowed: Collection[str]) -> frozenset[str]:
+    """The {names} a message file uses (SMS template or spoken prompt).
+
+    Raises ValueError for a stray brace and for a name that is not allowed or carries a
+    format spec or conversion ({code!r}, {count:>3}): values are plain words, never code."""
     names = set()
-    try:
-        parsed = list(string.Formatter().parse(text))
-    except ValueError as error:
-        raise TemplateError(f"{source}: {error}") from error
-    for _literal, name, spec, conversion in parsed:
+    for _literal, name, spec, conversion in string.Formatter().parse(text):
         if name is None:
             continue
-        if name not in PLACEHOLDER_LIMITS or spec or conversion:
-            raise TemplateError(f"{source}: unknown or formatted placeholder {{{name}}}")
+        if name not in allowed or spec or conversion:
+            raise ValueError(f"unknown or formatted placeholder {{{name}}}")
         names.add(name)
     return frozenset(names)
+
+
+def _placeholders(text: str, source: Path) -> frozenset[str]:
+    try:
+        return placeholders_in(text, PLACEHOLDER_LIMITS)
+    except ValueError as error:
+        raise TemplateError(f"{source}: {error}") from error
 
 
 def _candidates(language: str | None) -> Iterable[str]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import string
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+from hotline.sms.templates import MissingPlaceholder, placeholders_in
 
 DEFAULT_LANGUAGE = "en"
 VOICE_FOLDER = "voice"
@@ -31,13 +32,9 @@ class Line:
 
 def _placeholders(text: str, source: Path) -> frozenset[str]:
     try:
-        names = {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+        return placeholders_in(text, PLACEHOLDERS)
     except ValueError as error:
         raise PromptError(f"{source}: {error}") from error
-    unknown = names - PLACEHOLDERS
-    if unknown:
-        raise PromptError(f"{source}: unknown placeholder {{{sorted(unknown)[0]}}}")
-    return frozenset(names)
 
 
 class VoicePrompts:
@@ -82,7 +79,7 @@ class VoicePrompts:
             raise UnknownPrompt(key)
         missing = self._fields[candidate, key] - values.keys()
         if missing:
-            raise KeyError(f"prompt {candidate}/{key} needs {sorted(missing)[0]}")
+            raise MissingPlaceholder(f"prompt {candidate}/{key} needs {sorted(missing)[0]}")
         text = self._texts[candidate, key].format_map({k: str(v) for k, v in values.items()})
         return Line(text, self._say[candidate])
 
