@@ -163,13 +163,26 @@ class Conversation:
             return self.status()
         if command is not None and command.verb == Verb.CANCEL:
             return self.cancel(command.code)
-        if volunteer is not None:
-            self.outcome("volunteer_menu")
-            return VolunteerDesk(self, volunteer).menu()
-        if dispatcher is not None:
+        if (volunteer is not None or dispatcher is not None) and not self.own_need(body):
+            if volunteer is not None:
+                self.outcome("volunteer_menu")
+                return VolunteerDesk(self, volunteer).menu()
             self.outcome("dispatcher_menu")
             return self.limited_reply("dispatcher_menu")
         return self.need(body)
+
+    def own_need(self, body: str) -> bool:
+        """Whether a volunteer's or dispatcher's free text is about help for themselves.
+
+        Their other words get a menu, but an emergency never does (a volunteer's house floods
+        too), and more words about a request they opened go on that request."""
+        if active_requests(self.session, self.contact):
+            return True
+        return self.triage(body).urgency == "emergency"
+
+    def triage(self, text: str) -> TriageResult:
+        triager = self.hotline.triager_for(self.group.zones, self.group.default_language)
+        return triager.triage(text, language_hint=self.contact.language)
 
     # --- STOP / START / HELP ---
 
@@ -246,9 +259,7 @@ class Conversation:
             self.outcome("empty")
             return self.reply("help", group=self.group.name)
         now = self.hotline.clock.now()
-        triage = self.hotline.triager_for(self.group.zones, self.group.default_language).triage(
-            text, language_hint=self.contact.language
-        )
+        triage = self.triage(text)
         if self.contact.language is None and triage.language in self.hotline.templates.languages():
             self.contact.language = triage.language
         actor = neighbour_actor(self.contact.id)
@@ -393,9 +404,7 @@ class Conversation:
     def aid_offer(self, text: str) -> None:
         if not text.strip():
             return self.reply("help", group=self.group.name)
-        triage = self.hotline.triager_for(self.group.zones, self.group.default_language).triage(
-            text
-        )
+        triage = self.triage(text)
         self.session.add(
             AidOffer(
                 group_id=self.group.id,

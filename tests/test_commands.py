@@ -256,6 +256,50 @@ def test_a_volunteer_can_ask_for_help_too(story: Story, hotline: Hotline, cast: 
     assert code in story.last(ANA)
 
 
+def test_a_volunteer_in_danger_is_helped_without_the_need_keyword(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    story.text(BEN, "water rising fast, we are in the attic at 9 Cedar St 02145")
+    ack = story.inbox(BEN)[0]
+    code = code_in(ack)
+    assert ack == expected(hotline, "ack_emergency", "en", code=code, emergency="911")
+    request = request_row(hotline, code)
+    assert request.urgency == Urgency.EMERGENCY
+    assert "attic" in request.need
+    assert code in story.last(DEE)  # dispatchers alerted at once
+    assert code in story.last(ANA) and code in story.last(CARLA)  # offered to the others
+    assert all("Cedar" not in m for m in story.inbox(BEN))  # never their own request
+
+
+def test_more_words_from_a_volunteer_go_on_their_own_request(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    story.text(BEN, "NEED my basement is flooded at 9 Cedar St 02145")
+    code = code_in(story.inbox(BEN)[0])
+    story.text(BEN, "the pump is broken too")
+    assert "pump" in request_row(hotline, code).need
+    assert story.last(BEN) == expected(hotline, "detail_added", "en", code=code)
+
+
+def test_a_dispatcher_in_danger_is_helped_too(story: Story, hotline: Hotline, cast: None) -> None:
+    story.text(DEE, "my neighbour is not breathing, 4 Oak St 02145")
+    code = code_in(story.inbox(DEE)[0])
+    assert request_row(hotline, code).urgency == Urgency.EMERGENCY
+    assert code in story.last(ANA)
+
+
+def test_a_volunteer_and_a_dispatcher_menu_say_how_to_ask_for_help(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    story.text(BEN, "on my way, 10 minutes")
+    assert story.last(BEN) == expected(hotline, "volunteer_menu", "en", codes="-")
+    assert "NEED" in story.last(BEN)
+    story.text(DEE, "anyone seen the van keys")
+    assert "NEED" in story.last(DEE)
+    with hotline.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(HelpRequest)) == 0
+
+
 def test_language_words_set_the_language(story: Story, hotline: Hotline, cast: None) -> None:
     story.text(ROSA, "ESPANOL")
     assert story.last(ROSA) == expected(hotline, "language_set", "es", language="Espanol")
