@@ -270,12 +270,17 @@ class Conversation:
             select(HelpRequest)
             .where(
                 HelpRequest.contact_id == self.contact.id,
-                HelpRequest.status == RequestStatus.DONE,
-                HelpRequest.done_at >= now - REOPEN_WINDOW,
+                HelpRequest.status.in_((RequestStatus.DONE, RequestStatus.CANCELLED)),
+                HelpRequest.closed_at >= now - REOPEN_WINDOW,
             )
-            .order_by(HelpRequest.done_at.desc())
+            .order_by(HelpRequest.closed_at.desc())
         )
-        if recent is not None and triage.kind != "other":
+        if recent is not None and triage.kind == "other":
+            # "Thank you!" after a request is over is not a new need: keep it on the thread.
+            self.message.request_id = recent.id
+            self.outcome("after_closed")
+            return self.limited_reply("after_closed", code=recent.code)
+        if recent is not None and recent.status == RequestStatus.DONE:
             self.message.request_id = recent.id
             recent.need = _joined(recent.need, text)
             dispatch.reopen(self.hotline, self.work, recent, actor)

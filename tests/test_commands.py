@@ -164,6 +164,38 @@ def test_done_then_a_reply_reopens(story: Story, hotline: Hotline, cast: None) -
     assert [a for a, _, _ in events(hotline, code)][-2:] == ["reopened", "offered"]
 
 
+def test_thanks_after_done_is_kept_on_the_request_and_opens_nothing(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    code = open_need(story)
+    story.text(BEN, f"yes {code}")
+    story.text(BEN, f"done {code}")
+    offers_before = len(story.inbox(ANA))
+    story.text(NEIGHBOUR, "thank you so much!!")
+    assert story.last(NEIGHBOUR) == expected(hotline, "after_closed", "en", code=code)
+    request = request_row(hotline, code)
+    assert request.status == RequestStatus.DONE
+    assert len(story.inbox(ANA)) == offers_before  # nobody is offered a thank-you
+    with hotline.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(HelpRequest)) == 1
+        thanks = session.scalars(
+            select(InboundMessage).where(InboundMessage.body == "thank you so much!!")
+        ).one()
+        assert thanks.request_id == request.id  # on the request's thread
+
+
+def test_thanks_after_a_cancel_opens_nothing_but_a_new_need_does(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    code = open_need(story)
+    story.text(NEIGHBOUR, f"CANCEL {code}")
+    story.text(NEIGHBOUR, "ok thanks")
+    assert story.last(NEIGHBOUR) == expected(hotline, "after_closed", "en", code=code)
+    new = open_need(story, text="now we need food at 12 Elm St 02145")
+    assert new != code
+    assert request_row(hotline, code).status == RequestStatus.CANCELLED
+
+
 def test_unknown_text_from_a_volunteer_gets_a_menu_limited_per_minute(
     story: Story, hotline: Hotline, cast: None
 ) -> None:

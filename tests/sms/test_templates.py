@@ -39,6 +39,7 @@ KEYS: dict[str, frozenset[str]] = {
         "neighbour_claimed": "code volunteer",
         "neighbour_done": "code",
         "reopened": "code",
+        "after_closed": "code",
         "neighbour_released": "code",
         "offer": "code need area",
         "offer_emergency": "code need area",
