@@ -302,7 +302,7 @@ def alert_dispatchers(
     *,
     priority: int,
     dedupe: str,
-    **values: str,
+    **values: object,
 ) -> bool:
     """Text on-duty dispatchers, unless one has the dashboard open (it shows there).
 

@@ -20,6 +20,7 @@ from hotline.models import (
     RequestEvent,
     Urgency,
 )
+from hotline.sms.templates import WithPhrase
 
 LANGUAGE_NAMES = {"en": "English", "es": "Espanol", "fr": "Francais", "ht": "Kreyol"}
 _URGENCY_RANK = {Urgency.EMERGENCY: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
@@ -185,14 +186,18 @@ def rough_area(request: HelpRequest) -> str:
     return ", ".join(parts) or "area not given yet"
 
 
-def offer_need(request: HelpRequest) -> str:
-    """The need as written, minus the address and any numbers that could locate or call them."""
+def offer_need(request: HelpRequest) -> str | WithPhrase:
+    """The need as written, minus the address and any numbers that could locate or call them,
+    then how many people it is for, in the reader's language."""
     text = request.need
     if request.location:
         text = text.replace(request.location, " ")
     text = without_numbers(text, keep=(request.zone or "",))
-    people = f" ({request.people} people)" if request.people else ""
-    return (text or ", ".join(request.categories) or "help") + people
+    text = text or ", ".join(request.categories) or "help"
+    if not request.people:
+        return text
+    phrase = "people_one" if request.people == 1 else "people"
+    return WithPhrase(text, phrase, {"count": request.people})
 
 
 def full_address(request: HelpRequest) -> str:

@@ -332,6 +332,15 @@ def test_a_volunteer_and_a_dispatcher_menu_say_how_to_ask_for_help(
         assert session.scalar(select(func.count()).select_from(HelpRequest)) == 0
 
 
+def test_each_volunteer_reads_the_head_count_in_their_language(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    code = open_need(story, text="we need water for 4 at 12 Elm St 02145")
+    assert code in story.last(ANA) and "(4 personas)" in story.last(ANA)
+    assert code in story.last(BEN) and "(4 people)" in story.last(BEN)
+    assert "personas" not in story.last(BEN)
+
+
 def test_language_words_set_the_language(story: Story, hotline: Hotline, cast: None) -> None:
     story.text(ROSA, "ESPANOL")
     assert story.last(ROSA) == expected(hotline, "language_set", "es", language="Espanol")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import string
 import tomllib
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hotline.sms.segments import clip, segment_count, to_gsm7
@@ -52,6 +52,17 @@ class UnknownTemplate(LookupError):
 
 class TemplateError(ValueError):
     """A template file or budgets.toml is malformed; raised when the book is loaded."""
+
+
+@dataclass(frozen=True)
+class WithPhrase:
+    """A value followed by a phrase that is a template of its own, so it comes out in the
+    message's language: "agua (4 personas)". When too long, the text is clipped, never the
+    phrase."""
+
+    text: str
+    phrase: str  # a template key, such as "people"
+    values: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -152,14 +163,29 @@ class TemplateBook:
                 break
         else:
             raise UnknownTemplate(key)
+        text = self._fill(candidate, key, values)
+        return Rendered(text=text, language=candidate, key=key, segments=segment_count(text))
+
+    def _fill(self, language: str, key: str, values: Mapping[str, object]) -> str:
         fields = {}
-        for name in self._fields[candidate, key]:
+        for name in self._fields[language, key]:
             if name not in values:
                 raise MissingPlaceholder(name)
-            # Transliterate before clipping so that "…" -> "..." cannot grow past the limit.
-            fields[name] = clip(to_gsm7(str(values[name]), candidate), PLACEHOLDER_LIMITS[name])
-        text = to_gsm7(self._texts[candidate, key].format_map(fields), candidate)
-        return Rendered(text=text, language=candidate, key=key, segments=segment_count(text))
+            value, limit = values[name], PLACEHOLDER_LIMITS[name]
+            if isinstance(value, WithPhrase):
+                phrase_language = next(
+                    (c for c in (language, DEFAULT_LANGUAGE) if (c, value.phrase) in self._texts),
+                    None,
+                )
+                if phrase_language is None:
+                    raise UnknownTemplate(f"{language}/{value.phrase}")
+                tail = clip(self._fill(phrase_language, value.phrase, value.values), limit)
+                head = clip(to_gsm7(value.text, language), limit - len(tail) - 1)
+                fields[name] = f"{head} {tail}" if head else tail
+            else:
+                # Transliterate before clipping so that "…" -> "..." cannot grow past the limit.
+                fields[name] = clip(to_gsm7(str(value), language), limit)
+        return to_gsm7(self._texts[language, key].format_map(fields), language)
 
 
 def default_template_root(start: Path | None = None) -> Path:

@@ -13,6 +13,7 @@ from hotline.sms.templates import (
     TemplateBook,
     TemplateError,
     UnknownTemplate,
+    WithPhrase,
     default_template_root,
 )
 
@@ -40,6 +41,8 @@ KEYS: dict[str, frozenset[str]] = {
         "neighbour_done": "code",
         "reopened": "code",
         "after_closed": "code",
+        "people": "count",
+        "people_one": "",
         "neighbour_released": "code",
         "offer": "code need area",
         "offer_emergency": "code need area",
@@ -338,3 +341,50 @@ def test_budgets_must_name_real_templates(tmp_path: Path) -> None:
 def test_empty_root_is_refused(tmp_path: Path) -> None:
     with pytest.raises(TemplateError):
         TemplateBook(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "phrase"),
+    [
+        ("en", 4, "(4 people)"),
+        ("es", 4, "(4 personas)"),
+        ("fr", 4, "(4 personnes)"),
+        ("ht", 4, "(4 moun)"),
+        ("en", 1, "(1 person)"),
+        ("es", 1, "(1 persona)"),
+    ],
+)
+def test_how_many_people_is_said_in_the_readers_language(
+    language: str, count: int, phrase: str
+) -> None:
+    need = WithPhrase("water", "people_one" if count == 1 else "people", {"count": count})
+    text = BOOK.render("offer", language, fallback="en", code="4821", need=need, area="Elm St")
+    assert f"water {phrase} (Elm St)" in text.text
+
+
+def test_a_long_need_is_clipped_before_the_head_count_is() -> None:
+    need = WithPhrase(LONGEST["need"], "people", {"count": 1024})
+    rendered = BOOK.render("offer", "fr", fallback="en", code="4821", need=need, area="x")
+    assert "... (1024 personnes) (x)" in rendered.text
+    assert rendered.segments == 1
+
+
+def test_a_phrase_missing_in_every_language_raises() -> None:
+    need = WithPhrase("water", "no_such_phrase", {})
+    with pytest.raises(UnknownTemplate):
+        BOOK.render("offer", "en", fallback="en", code="4821", need=need, area="x")
+
+
+def test_a_phrase_missing_in_the_language_falls_back_to_english(tmp_path: Path) -> None:
+    for language, files in {
+        "en": {"offer": "#{code}: {need} ({area})", "people": "({count} people)"},
+        "pt": {"offer": "#{code}: {need} ({area}) SIM {code}"},
+    }.items():
+        (tmp_path / language).mkdir()
+        for key, text in files.items():
+            (tmp_path / language / f"{key}.txt").write_text(text + "\n", encoding="utf-8")
+    need = WithPhrase("agua", "people", {"count": 3})
+    rendered = TemplateBook(tmp_path).render(
+        "offer", "pt", fallback="en", code="12", need=need, area="x"
+    )
+    assert rendered.text == "#12: agua (3 people) (x) SIM 12"
