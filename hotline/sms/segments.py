@@ -104,9 +104,18 @@ def _primary(language: str) -> str:
     return language.strip().lower().replace("_", "-").split("-")[0]
 
 
+# Emoji and pictographs (So), their skin tones (Sk), and the joiners and variation selectors
+# that glue them together: they have no look-alike, and one of them alone would turn a
+# 160-character SMS into 70-character UCS-2 parts that a basic phone shows as boxes.
+_PICTOGRAPH_CATEGORIES = frozenset({"So", "Sk", "Cs", "Co", "Cn"})
+_GLUE = frozenset({"\u200d", "\u20e3", *(chr(c) for c in range(0xFE00, 0xFE10))})
+
+
 def _lookalike(char: str) -> str:
     if char in _LOOKALIKES:
         return _LOOKALIKES[char]
+    if char in _GLUE or unicodedata.category(char) in _PICTOGRAPH_CATEGORIES:
+        return ""
     # "á" -> "a" + combining acute: keep the base letters if they are GSM-7 on their own.
     base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
     if base and base != char and is_gsm7(base):
@@ -116,7 +125,8 @@ def _lookalike(char: str) -> str:
 
 def to_gsm7(text: str, language: str) -> str:
     """Replace characters that would force UCS-2 with GSM-7 look-alikes, where the language
-    allows; characters with no look-alike are kept (the message then goes as UCS-2)."""
+    allows, and drop emoji; letters with no look-alike are kept (the message then goes as
+    UCS-2: a name in another script is worth the extra parts)."""
     if _primary(language) not in TRANSLITERATE_LANGUAGES:
         return text
     return "".join(char if _septets(char) else _lookalike(char) for char in text)
