@@ -43,6 +43,10 @@ def test_held_out_targets(data: Path) -> None:
     assert text.macro_f1 > 0.465
     assert original.macro_f1 > 0.374
     assert text.life.precision >= 0.4
+    assert text.life.recall >= 0.6
+    # `original` misses recall 0.6 (README: the labels allow no more); hold what it reaches.
+    assert original.life.precision >= 0.4
+    assert original.life.recall >= 0.49
 
 
 def test_write_readme_replaces_between_markers(tmp_path: Path) -> None:
