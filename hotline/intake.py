@@ -163,22 +163,23 @@ class Conversation:
             return self.status()
         if command is not None and command.verb == Verb.CANCEL:
             return self.cancel(command.code)
-        if (volunteer is not None or dispatcher is not None) and not self.own_need(body):
-            if volunteer is not None:
-                self.outcome("volunteer_menu")
-                return VolunteerDesk(self, volunteer).menu()
-            self.outcome("dispatcher_menu")
-            return self.limited_reply("dispatcher_menu")
-        return self.need(body)
-
-    def own_need(self, body: str) -> bool:
-        """Whether a volunteer's or dispatcher's free text is about help for themselves.
-
-        Their other words get a menu, but an emergency never does (a volunteer's house floods
-        too), and more words about a request they opened go on that request."""
+        if volunteer is None and dispatcher is None:
+            return self.need(body)
+        # A volunteer's or dispatcher's other words get a menu, with two exceptions: more words
+        # about a request they opened themselves, and an emergency, which never gets a menu.
         if active_requests(self.session, self.contact):
-            return True
-        return self.triage(body).urgency == "emergency"
+            return self.need(body)
+        triage = self.triage(body)
+        if triage.urgency == Urgency.EMERGENCY.value:
+            if volunteer is not None and (claims := dispatch.claims_of(self.session, volunteer)):
+                # On a job, it is most likely about the job: tell the dispatchers, not a wave.
+                return VolunteerDesk(self, volunteer).report_emergency(claims[-1], body, triage)
+            return self.need(body)  # their own: a volunteer's house floods too
+        if volunteer is not None:
+            self.outcome("volunteer_menu")
+            return VolunteerDesk(self, volunteer).menu()
+        self.outcome("dispatcher_menu")
+        return self.limited_reply("dispatcher_menu")
 
     def triage(self, text: str) -> TriageResult:
         triager = self.hotline.triager_for(self.group.zones, self.group.default_language)
@@ -305,7 +306,7 @@ class Conversation:
         self.outcome("new_request")
         emergency = request.urgency == Urgency.EMERGENCY
         if emergency:
-            self._call_for_help("ack_emergency", request)
+            self.call_for_help("ack_emergency", request)
             dispatch.alert_emergency(self.hotline, self.work, self.group, request)
         else:
             self.reply("ack", request=request, group=self.group.name, code=request.code)
@@ -362,12 +363,12 @@ class Conversation:
             record_event(self.session, request, actor, "detail_added", now)
         self.outcome("detail_added")
         if became_emergency():
-            self._call_for_help("detail_emergency", request)
+            self.call_for_help("detail_emergency", request)
             dispatch.became_emergency(self.hotline, self.work, self.group, request)
         else:
             self.reply("detail_added", request=request, code=request.code)
 
-    def _call_for_help(self, template: str, request: HelpRequest) -> None:
+    def call_for_help(self, template: str, request: HelpRequest) -> None:
         """An emergency's reply, first in the queue: call the local emergency number."""
         self.reply(
             template,
@@ -500,6 +501,19 @@ class VolunteerDesk:
 
     def menu(self) -> None:
         self.talk.limited_reply("volunteer_menu", codes=self.codes())
+
+    def report_emergency(self, request: HelpRequest, text: str, triage: TriageResult) -> None:
+        """An emergency texted by the volunteer holding `request`: it goes on the request,
+        which becomes an emergency, and dispatchers are alerted; nobody else is offered it."""
+        talk, now = self.talk, self.talk.hotline.clock.now()
+        talk.message.request_id = request.id
+        was_emergency = request.urgency == Urgency.EMERGENCY
+        _add_need(request, text, triage)
+        record_event(talk.session, request, self.actor(), "detail_added", now)
+        talk.outcome("volunteer_emergency")
+        talk.call_for_help("detail_emergency", request)
+        if not was_emergency:
+            dispatch.alert_emergency(talk.hotline, talk.work, talk.group, request)
 
     def target(self, command: Command) -> HelpRequest | None:
         return by_code(self.talk.session, self.talk.group, command.code)

@@ -303,6 +303,26 @@ def test_a_volunteer_in_danger_is_helped_without_the_need_keyword(
     assert all("Cedar" not in m for m in story.inbox(BEN))  # never their own request
 
 
+def test_an_emergency_texted_by_a_volunteer_on_a_job_goes_on_that_job(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    code = open_need(story)
+    story.text(BEN, f"yes {code}")
+    ana_before = len(story.inbox(ANA))
+    story.text(BEN, "the old man just collapsed, he is not breathing")
+    assert story.last(BEN) == expected(
+        hotline, "detail_emergency", "en", code=code, emergency="911"
+    )
+    request = request_row(hotline, code)
+    assert request.urgency == Urgency.EMERGENCY
+    assert request.status == RequestStatus.CLAIMED  # still Ben's
+    assert "not breathing" in request.need
+    assert story.last(DEE).startswith(f"EMERGENCY #{code}")
+    assert len(story.inbox(ANA)) == ana_before  # no wave: it is claimed
+    with hotline.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(HelpRequest)) == 1
+
+
 def test_more_words_from_a_volunteer_go_on_their_own_request(
     story: Story, hotline: Hotline, cast: None
 ) -> None:
