@@ -374,3 +374,21 @@ def test_creole_words_that_only_look_like_a_life_need(triager: Triager, text: st
     result = triager.triage(text)
     assert not {"rescue", "medical"} & set(result.categories)
     assert result.urgency != "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4821 the fire is out, family is safe",
+        "el fuego se apagó, todos bien",
+        "le feu est éteint",
+        "dife a etenn, nou byen",
+    ],
+)
+def test_a_fire_that_is_out_is_not_an_emergency(triager: Triager, text: str) -> None:
+    assert triager.triage(text).urgency != "emergency"
+
+
+@pytest.mark.parametrize("text", ["the fire is out of control!", "fire at 12 Elm St"])
+def test_a_fire_burning_is_still_an_emergency(triager: Triager, text: str) -> None:
+    assert triager.triage(text).urgency == "emergency"
