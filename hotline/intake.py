@@ -169,7 +169,7 @@ class Conversation:
         # about a request they opened themselves, and an emergency, which never gets a menu.
         if active_requests(self.session, self.contact):
             return self.need(body)
-        triage = self.triage(body)
+        triage = self.triaged(body)
         if triage.urgency == Urgency.EMERGENCY.value:
             if volunteer is not None and (claims := dispatch.claims_of(self.session, volunteer)):
                 # On a job, it is most likely about the job: tell the dispatchers, not a wave.
@@ -181,7 +181,8 @@ class Conversation:
         self.outcome("dispatcher_menu")
         return self.limited_reply("dispatcher_menu")
 
-    def triage(self, text: str) -> TriageResult:
+    def triaged(self, text: str) -> TriageResult:
+        """What triage reads in a text from this contact, with the group's zones and lexicons."""
         triager = self.hotline.triager_for(self.group.zones, self.group.default_language)
         return triager.triage(text, language_hint=self.contact.language)
 
@@ -260,7 +261,7 @@ class Conversation:
             self.outcome("empty")
             return self.reply("help", group=self.group.name)
         now = self.hotline.clock.now()
-        triage = self.triage(text)
+        triage = self.triaged(text)
         if self.contact.language is None and triage.language in self.hotline.templates.languages():
             self.contact.language = triage.language
         actor = neighbour_actor(self.contact.id)
@@ -410,7 +411,7 @@ class Conversation:
     def aid_offer(self, text: str) -> None:
         if not text.strip():
             return self.reply("help", group=self.group.name)
-        triage = self.triage(text)
+        triage = self.triaged(text)
         self.session.add(
             AidOffer(
                 group_id=self.group.id,
