@@ -174,7 +174,7 @@ class Conversation:
             if volunteer is not None and (claims := dispatch.claims_of(self.session, volunteer)):
                 # On a job, it is most likely about the job: tell the dispatchers, not a wave.
                 return VolunteerDesk(self, volunteer).report_emergency(claims[-1], body, triage)
-            return self.need(body)  # their own: a volunteer's house floods too
+            return self.need(body, triage)  # their own: a volunteer's house floods too
         if volunteer is not None:
             self.outcome("volunteer_menu")
             return VolunteerDesk(self, volunteer).menu()
@@ -254,14 +254,15 @@ class Conversation:
 
     # --- neighbours ---
 
-    def need(self, text: str) -> None:
-        """Free text from a neighbour: detail for their open request, a reopen, or a new need."""
+    def need(self, text: str, triage: TriageResult | None = None) -> None:
+        """Free text from a neighbour: detail for their open request, a reopen, or a new need.
+        `triage` is what was already read from `text`, if anything was."""
         text = text.strip()
         if not text:
             self.outcome("empty")
             return self.reply("help", group=self.group.name)
         now = self.hotline.clock.now()
-        triage = self.triaged(text)
+        triage = triage or self.triaged(text)
         if self.contact.language is None and triage.language in self.hotline.templates.languages():
             self.contact.language = triage.language
         actor = neighbour_actor(self.contact.id)

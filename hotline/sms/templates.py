@@ -158,13 +158,18 @@ class TemplateBook:
         """The message for key in language, else in the group's fallback, else in English.
 
         key and language are positional-only so that {language} can be a placeholder too."""
-        for candidate in (*_candidates(language), *_candidates(fallback), DEFAULT_LANGUAGE):
-            if (candidate, key) in self._texts:
-                break
-        else:
-            raise UnknownTemplate(key)
+        candidate = self._language_for(
+            key, (*_candidates(language), *_candidates(fallback), DEFAULT_LANGUAGE)
+        )
         text = self._fill(candidate, key, values)
         return Rendered(text=text, language=candidate, key=key, segments=segment_count(text))
+
+    def _language_for(self, key: str, languages: Iterable[str]) -> str:
+        """The first of `languages` the template is written in."""
+        found = next((language for language in languages if (language, key) in self._texts), None)
+        if found is None:
+            raise UnknownTemplate(key)
+        return found
 
     def _fill(self, language: str, key: str, values: Mapping[str, object]) -> str:
         fields = {}
@@ -173,12 +178,7 @@ class TemplateBook:
                 raise MissingPlaceholder(name)
             value, limit = values[name], PLACEHOLDER_LIMITS[name]
             if isinstance(value, WithPhrase):
-                phrase_language = next(
-                    (c for c in (language, DEFAULT_LANGUAGE) if (c, value.phrase) in self._texts),
-                    None,
-                )
-                if phrase_language is None:
-                    raise UnknownTemplate(f"{language}/{value.phrase}")
+                phrase_language = self._language_for(value.phrase, (language, DEFAULT_LANGUAGE))
                 tail = clip(self._fill(phrase_language, value.phrase, value.values), limit)
                 head = clip(to_gsm7(value.text, language), limit - len(tail) - 1)
                 fields[name] = f"{head} {tail}" if head else tail
