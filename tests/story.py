@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from rq import SimpleWorker
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 
+from hotline import demo
 from hotline.queues import ALL_QUEUES
 from hotline.services import Hotline
 from hotline.twilio_sim.server import SimServer
 
-REDIS_URL = os.environ.get("HOTLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ACCOUNT_SID = "AC" + "0" * 31 + "1"
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
-HOTLINE_NUMBER = "+16175550100"
+HOTLINE_NUMBER = demo.HOTLINE_NUMBER
 
 
 def run_jobs(h: Hotline, *, max_rounds: int = 50) -> None:

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from people import NEIGHBOUR, code_in, expected
 from sqlalchemy import func, select
-from story import ACCOUNT_SID, AUTH_TOKEN, HOTLINE_NUMBER, REDIS_URL, Story
+from story import ACCOUNT_SID, AUTH_TOKEN, HOTLINE_NUMBER, Story
 
 from hotline.intake import handle_inbound
 from hotline.models import (
@@ -109,7 +109,7 @@ def test_twenty_yes_handled_by_four_worker_processes(
     env = {
         **os.environ,
         "DATABASE_URL": settings.database_url,
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": settings.redis_url or "",
         "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "TWILIO_API_URL": sim.url,

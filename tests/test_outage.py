@@ -17,7 +17,6 @@ from story import (
     ACCOUNT_SID,
     AUTH_TOKEN,
     HOTLINE_NUMBER,
-    REDIS_URL,
     Story,
     run_due_timers,
     run_jobs,
@@ -250,7 +249,7 @@ def test_a_worker_killed_mid_send_is_picked_up_within_30_seconds(
     env = {
         **os.environ,
         "DATABASE_URL": hotline.settings.database_url,
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": hotline.settings.redis_url or "",
         "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "TWILIO_API_URL": sim.url,
