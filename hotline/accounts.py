@@ -122,9 +122,11 @@ class RateLimit:
         """Count one attempt; False once the limit for this window is used up."""
         key = self._key(who)
         pipe = self.redis.pipeline()
+        # SET NX EX starts the window once and INCR keeps its expiry: the same effect as
+        # EXPIRE ... NX, which Redis 6.2 (the embedded server) does not have.
+        pipe.set(key, 0, ex=self.window_seconds, nx=True)
         pipe.incr(key)
-        pipe.expire(key, self.window_seconds, nx=True)
-        count, _ = pipe.execute()
+        _, count = pipe.execute()
         return int(count) <= self.limit
 
     def clear(self, who: str) -> None:
