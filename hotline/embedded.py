@@ -16,21 +16,12 @@ from types import FrameType
 
 from werkzeug.serving import make_server
 
+from hotline import demo as cast
 from hotline.db import make_engine, make_session_factory
 from hotline.groups import ensure_default_group
 from hotline.migrate import upgrade
-from hotline.people import add_dispatcher, add_volunteer
+from hotline.phones import display
 from hotline.settings import Settings
-
-DEMO_NUMBER = "+16175550100"
-DEMO_GATEWAY_NUMBER = "+16175550177"
-DEMO_PHONES = (
-    ("Neighbour", "+16175550111"),
-    ("Neighbour Rosa", "+16175550112"),
-    ("Volunteer Ana", "+16175550101"),
-    ("Volunteer Ben", "+16175550102"),
-    ("Dispatcher Dee", "+16175550199"),
-)
 
 
 def embedded_settings(settings: Settings, port: int, sim_url: str | None) -> Settings:
@@ -38,7 +29,7 @@ def embedded_settings(settings: Settings, port: int, sim_url: str | None) -> Set
     instance = settings.instance_path
     changes: dict[str, object] = {}
     if not settings.hotline_number:
-        changes["hotline_number"] = DEMO_NUMBER
+        changes["hotline_number"] = cast.HOTLINE_NUMBER
     if not settings.public_url:
         changes["public_url"] = f"http://127.0.0.1:{port}"
     if not settings.secret_key:
@@ -57,31 +48,8 @@ def _seed_demo(settings: Settings) -> None:
         group = ensure_default_group(session, settings)
         if group is None:
             return  # not a new database: keep whatever the operator set up
-        group.zones = [
-            {"name": "02145", "aliases": ["Winter Hill"]},
-            {"name": "02143", "aliases": ["Union Square"]},
-        ]
-        add_volunteer(
-            session,
-            group,
-            "+16175550101",
-            name="Ana",
-            zones=["02145"],
-            skills=["medical"],
-            languages=["es", "en"],
-            on_call=True,
-        )
-        add_volunteer(
-            session,
-            group,
-            "+16175550102",
-            name="Ben",
-            zones=["02143"],
-            skills=["driver"],
-            languages=["en"],
-            on_call=True,
-        )
-        add_dispatcher(session, group, "+16175550199", name="Dee")
+        group.zones = [dict(zone) for zone in cast.ZONES]
+        cast.seed_people(session, group)
     engine.dispose()
 
 
@@ -112,7 +80,7 @@ def run_embedded(
             token,
             host=host,
             port=sim_port,
-            presets=[PhonePreset(label, number) for label, number in DEMO_PHONES],
+            presets=[PhonePreset(label, number) for label, number in cast.phones()],
         )
         sim.start()
     settings = embedded_settings(settings, port, sim.url if sim else None)
@@ -126,7 +94,7 @@ def run_embedded(
                 "hotline",
                 secrets.token_hex(8),
                 secrets.token_hex(16),
-                DEMO_GATEWAY_NUMBER,
+                cast.GATEWAY_NUMBER,
                 host=host,
                 port=gateway_port,
                 phones=sim,
@@ -137,7 +105,7 @@ def run_embedded(
                 gateway_username="hotline",
                 gateway_password=gateway.state.password,
                 gateway_signing_key=gateway.state.signing_key,
-                gateway_number=DEMO_GATEWAY_NUMBER,
+                gateway_number=cast.GATEWAY_NUMBER,
             )
 
     engine = make_engine(settings.database_url)
@@ -156,14 +124,8 @@ def run_embedded(
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    print(f"Hotline {settings.hotline_number} is running.")
-    print(f"  Webhooks:        {settings.public_url}/twilio/sms")
-    if sim is not None:
-        print(f"  Phone simulator: {sim.url}/   <- open this to text the hotline")
-    if gateway is not None:
-        print(f"  SMS gateway sim: {gateway.url} (failover when Twilio is down)")
-    print(f"  Database:        {settings.database_url}")
-    print("Press Ctrl-C to stop.", flush=True)
+    print(banner(settings, sim.url if sim else None, gateway.url if gateway else None, demo))
+    sys.stdout.flush()
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -178,6 +140,26 @@ def run_embedded(
             sim.stop()
         if redis_server is not None:
             redis_server.shutdown()
+
+
+def banner(settings: Settings, sim_url: str | None, gateway_url: str | None, demo: bool) -> str:
+    """What `hotline run` prints: what to open, and how to sign in to the demo's dashboard."""
+    lines = [f"Hotline {display(settings.hotline_number or '')} is running."]
+    if sim_url:
+        lines.append(f"  Phone simulator: {sim_url}/   <- open this to text the hotline")
+    lines.append(f"  Dashboard:       {settings.public_url}/")
+    if sim_url and demo:
+        dee = cast.DEE
+        lines += [
+            f"                   sign in as {dee.name}, the demo dispatcher: enter"
+            f' {display(dee.number)}, press "Text me a code",',
+            f'                   and read the code on the "{dee.label}" phone in the simulator',
+        ]
+    lines.append(f"  Webhooks:        {settings.public_url}/twilio/sms")
+    if gateway_url:
+        lines.append(f"  SMS gateway sim: {gateway_url} (failover when Twilio is down)")
+    lines += [f"  Database:        {settings.database_url}", "Press Ctrl-C to stop."]
+    return "\n".join(lines)
 
 
 def _env(settings: Settings) -> dict[str, str]:

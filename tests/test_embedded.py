@@ -57,7 +57,7 @@ def test_quick_start_runs_the_whole_hotline_with_nothing_configured(tmp_path: Pa
         text=True,
     )
     try:
-        banner = "".join(process.stdout.readline() for _ in range(4))  # type: ignore[union-attr]
+        banner = "".join(iter(process.stdout.readline, "Press Ctrl-C to stop.\n"))  # type: ignore[union-attr]
         assert f"http://127.0.0.1:{sim_port}/" in banner
         assert f"http://127.0.0.1:{gateway_port}" in banner
         assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).json() == {
