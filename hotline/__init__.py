@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from hotline import logs
 from hotline.services import Hotline, build
 from hotline.settings import PRODUCTION_REQUIRED, Settings
 
@@ -19,7 +18,7 @@ def create_app(settings: Settings | None = None, hotline: Hotline | None = None)
     app = Flask(__name__, instance_path=str(hotline.settings.instance_path.resolve()))
     app.config["SECRET_KEY"] = hotline.settings.secret_key
     app.extensions["hotline"] = hotline
-    logging.basicConfig(level=hotline.settings.log_level)
+    logs.configure(hotline.settings.log_level, hotline.settings.library_log_level)
 
     from hotline.web import dashboard, gateway_hooks, health, twilio_hooks, voice_hooks
 

@@ -8,8 +8,12 @@ from typing import Any
 from sqlalchemy import CursorResult, Engine, Executable, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from hotline import logs
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # A database error must not print its statement's parameters: numbers and message bodies.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _tune_sqlite(engine)
@@ -40,7 +44,9 @@ def _tune_sqlite(engine: Engine) -> None:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    logs.attach(factory)
+    return factory
 
 
 def changed(session: Session, statement: Executable) -> int:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from hotline import logs
 from hotline.models import (
     ACTIVE_STATUSES,
     Contact,
@@ -56,6 +57,23 @@ def record_event(
             detail=detail,
         )
     )
+    logs.on_commit(session, _event_line(request, actor, action, detail))
+
+
+# Detail that says what happened without saying who: never names, numbers or words.
+_LOGGED_DETAIL = ("wave", "urgency", "categories", "reason", "status")
+
+
+def _event_line(request: HelpRequest, actor: Actor, action: str, detail: dict[str, Any]) -> str:
+    who = actor.kind if actor.id is None else f"{actor.kind} {actor.id}"
+    said = [
+        f"{key} {','.join(map(str, value)) if isinstance(value, list) else value}"
+        for key in _LOGGED_DETAIL
+        if (value := detail.get(key)) not in (None, "", [])
+    ]
+    if "volunteers" in detail:
+        said.append(f"to {len(detail['volunteers'])} volunteers")
+    return f"request #{request.code} {action} by {who}" + (f" ({'; '.join(said)})" if said else "")
 
 
 def new_code(session: Session, group: Group) -> str:

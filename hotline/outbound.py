@@ -124,6 +124,7 @@ def send_outbound(hotline: Hotline, outbound_id: int) -> None:
         group = session.get_one(Group, message.group_id)
         blocked = _opted_out(session, message)
         to, body, hotline_number = message.to_number, message.body, message.from_number
+        template = message.template
         rate = float(group.setting("sends_per_second"))
         burst = float(group.setting("send_burst"))
         chain = hotline.channel_chain(group.name)
@@ -163,7 +164,7 @@ def send_outbound(hotline: Hotline, outbound_id: int) -> None:
             log.warning("channel %s is back: draining waiting messages", channel.name)
             hotline.queues.sweep_now()
         _record_sent(hotline, outbound_id, result, channel.name, sender)
-        log.info("sms %s sent to %s via %s", outbound_id, mask(to), channel.name)
+        log.info("sms %s (%s) sent to %s via %s", outbound_id, template, mask(to), channel.name)
         return
     _defer(hotline, outbound_id, _next_attempt(hotline, chain, now, tried, outbound_id))
 

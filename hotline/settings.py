@@ -34,6 +34,8 @@ class Settings:
     lexicon_dir: Path | None = None
     templates_dir: Path | None = None
     log_level: str = "INFO"
+    # twilio's client, RQ and werkzeug log every request and job at INFO; quiet unless asked.
+    library_log_level: str = "WARNING"
     retention_days: int = 90
     # Proxies (load balancers) in front of the web app whose X-Forwarded-For/-Proto to trust.
     trusted_proxies: int = 0
@@ -68,6 +70,7 @@ class Settings:
             lexicon_dir=Path(lexicon_dir) if lexicon_dir else None,
             templates_dir=Path(templates_dir) if templates_dir else None,
             log_level=(env.get("HOTLINE_LOG_LEVEL") or "INFO").upper(),
+            library_log_level=(env.get("HOTLINE_LIBRARY_LOG_LEVEL") or "WARNING").upper(),
             retention_days=_whole_number(env, "HOTLINE_RETENTION_DAYS", 90),
             trusted_proxies=_whole_number(env, "HOTLINE_TRUSTED_PROXIES", 0),
             dashboard_streams=_whole_number(env, "HOTLINE_DASHBOARD_STREAMS", 4),

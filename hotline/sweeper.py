@@ -73,6 +73,18 @@ class SweepReport:
             + self.redacted
         )
 
+    def summary(self) -> str:
+        """What this sweep did, in words, leaving out what it did not do."""
+        done = (
+            (self.inbound, "texts re-queued"),
+            (self.outbound, "SMS re-queued"),
+            (self.recovered_sending, "sends taken back from a lost worker"),
+            (self.timers, "timers rebuilt"),
+            (self.digests, "dispatcher digests sent"),
+            (self.redacted, "closed requests redacted"),
+        )
+        return ", ".join(f"{what}: {count}" for count, what in done if count) or "nothing to do"
+
 
 def sweep(hotline: Hotline) -> SweepReport:
     now = hotline.clock.now()
@@ -268,7 +280,7 @@ def run_forever(
             if hotline.redis.set("hotline:sweeper", 1, nx=True, px=int(interval * 1500)):
                 report = sweep(hotline)
                 if report.total():
-                    log.info("sweep: %s", report)
+                    log.info("sweep: %s", report.summary())
         except RedisError as exc:
             log.warning("sweeper waiting for Redis: %s", type(exc).__name__)
         except Exception:  # a sweep failing must not stop the sweeper; the next one retries

@@ -6,22 +6,28 @@ import logging
 
 from rq import Worker
 
+from hotline import logs
 from hotline.queues import ALL_QUEUES
 from hotline.services import build, install
 from hotline.settings import Settings
 from hotline.sweeper import start_process
 
+log = logging.getLogger(__name__)
+
 
 def run_worker(settings: Settings, *, burst: bool = False) -> bool:
     settings.require("REDIS_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "HOTLINE_PUBLIC_URL")
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
+    logs.configure(settings.log_level, settings.library_log_level)
     sweeper = None if burst else start_process(settings)  # before any thread exists here
     hotline = build(settings)
     hotline.warm_up()
     install(hotline)
     worker = Worker(list(ALL_QUEUES), connection=hotline.redis)
+    log.info("worker %s started on %s", worker.name, ", ".join(ALL_QUEUES))
     try:
-        return bool(worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level))
+        # RQ sets its own loggers' level from this: its per-job lines are library chatter.
+        level = settings.library_log_level
+        return bool(worker.work(burst=burst, with_scheduler=True, logging_level=level))
     finally:
         if sweeper is not None:
             sweeper.terminate()
