@@ -14,7 +14,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from hotline import dispatch
+from hotline import dispatch, logs
 from hotline.board import open_queue, queue_line
 from hotline.db import changed
 from hotline.dispatch import say
@@ -88,13 +88,27 @@ def handle_inbound(hotline: Hotline, inbound_id: int, *, inline: bool = False) -
             message.outcome = "unknown_hotline_number"
             log.warning("text %s to unknown number %s", inbound_id, mask(message.to_number))
             return []
+        if _is_own_number(hotline, session, message.from_number):
+            # A gateway or carrier set up to text the hotline itself: answering would loop.
+            message.outcome = "from_own_number"
+            log.warning("text %s came from the hotline's own number: no reply", inbound_id)
+            return []
         if inline:
             work.inline_to = message.from_number
         group = session.get_one(Group, message.group_id)
         contact = contact_for(session, group, message.from_number)
         message.contact_id = contact.id
         Conversation(hotline, work, group, contact, message).handle()
+        line = f"text {message.id} from {mask(message.from_number)}: {message.outcome or 'kept'}"
+        logs.on_commit(session, line)
     return work.inline_replies
+
+
+def _is_own_number(hotline: Hotline, session: Session, number: str) -> bool:
+    own = {hotline.settings.hotline_number, hotline.settings.gateway_number}
+    if number in own:
+        return True
+    return session.scalar(select(Group.id).where(Group.hotline_number == number)) is not None
 
 
 @dataclass
@@ -427,25 +441,19 @@ class Conversation:
 
     # --- rate-limited menus ---
 
-    def menu_key(self) -> str:
-        return f"hotline:menu:{self.group.id}:{self.contact.phone_number}"
-
     def limited_reply(self, template: str, /, **values: str) -> None:
         """At most one menu a minute and a few in a row to a number; a working command resets."""
-        redis, key = self.hotline.redis, self.menu_key()
         in_a_row = int(self.group.setting("menu_limit_in_a_row"))
-        if not redis.set(key + ":minute", 1, nx=True, ex=60):
-            self.outcome((self.message.outcome or "") + ":menu_limited")
-            return
-        count = int(redis.incr(key + ":count"))
-        redis.expire(key + ":count", 86400)
-        if count > in_a_row:
+        now = self.hotline.clock.now()
+        if not self.hotline.menu_limit.allow(
+            self.group.id, self.contact.phone_number, now, in_a_row
+        ):
             self.outcome((self.message.outcome or "") + ":menu_limited")
             return
         self.reply(template, priority=Priority.REPLY, request=None, **values)
 
     def reset_menu_limit(self) -> None:
-        self.hotline.redis.delete(self.menu_key() + ":minute", self.menu_key() + ":count")
+        self.hotline.menu_limit.reset(self.group.id, self.contact.phone_number)
 
 
 def _add_need(request: HelpRequest, text: str, triage: TriageResult) -> None:

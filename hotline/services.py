@@ -25,7 +25,7 @@ from hotline.clock import Clock, SystemClock
 from hotline.db import make_engine, make_session_factory
 from hotline.models import Group
 from hotline.queues import Queues
-from hotline.ratelimit import SendRate
+from hotline.ratelimit import MenuLimit, SendRate
 from hotline.settings import Settings
 from hotline.sms.templates import TemplateBook, default_template_root
 from hotline.triage import Triager, Zone
@@ -65,6 +65,10 @@ class Hotline:
     @cached_property
     def send_rate(self) -> SendRate:
         return SendRate(self.redis)
+
+    @cached_property
+    def menu_limit(self) -> MenuLimit:
+        return MenuLimit(self.redis, self.settings.secret_key or "")
 
     def breaker(self, channel: str) -> Breaker:
         return Breaker(self.redis, channel)

@@ -38,6 +38,7 @@ from hotline.models import (
 )
 from hotline.people import add_volunteer
 from hotline.services import Hotline
+from hotline.twilio_sim.server import SimServer
 
 
 @pytest.fixture
@@ -208,23 +209,55 @@ def test_unknown_text_from_a_volunteer_gets_a_menu_limited_per_minute(
     assert len(story.inbox(BEN)) == sent  # at most one menu a minute
     with hotline.sessions() as session:  # ... but every text is kept
         assert session.scalar(select(func.count()).where(InboundMessage.from_number == BEN)) == 3
-    hotline.redis.delete(f"hotline:menu:1:{BEN}:minute")  # a minute later
+    hotline.clock.advance(timedelta(seconds=61))  # type: ignore[attr-defined]
     story.text(BEN, "hmm")
     assert len(story.inbox(BEN)) == sent + 1
+
+
+def test_six_unknown_texts_in_a_minute_get_one_menu(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    for n, words in enumerate(["hello", "what is this", "?", "asdf", "lol", "hmm"]):
+        story.text(BEN, words)
+        hotline.clock.advance(timedelta(seconds=9 if n < 5 else 1))  # type: ignore[attr-defined]
+    assert story.inbox(BEN) == [expected(hotline, "volunteer_menu", "en", codes="-")]
+    hotline.clock.advance(timedelta(seconds=15))  # type: ignore[attr-defined]
+    story.text(BEN, "still there?")  # a minute after the menu: one more
+    assert len(story.inbox(BEN)) == 2
 
 
 def test_menus_stop_after_five_in_a_row_and_a_working_command_resets(
     story: Story, hotline: Hotline, cast: None
 ) -> None:
-    key = f"hotline:menu:1:{BEN}"
     for n in range(7):
-        hotline.redis.delete(key + ":minute")
+        hotline.clock.advance(timedelta(seconds=61))  # type: ignore[attr-defined]
         story.text(BEN, f"what {n}")
     assert len(story.inbox(BEN)) == 5
     story.text(BEN, "on")  # works, and resets the limit
-    hotline.redis.delete(key + ":minute")
     story.text(BEN, "what now")
     assert story.last(BEN) == expected(hotline, "volunteer_menu", "en", codes="-")
+
+
+def test_the_menu_limit_keeps_no_number_in_redis(
+    story: Story, hotline: Hotline, cast: None
+) -> None:
+    story.text(BEN, "hello")
+    keys = b" ".join(hotline.redis.keys("*"))
+    assert BEN.encode() not in keys and BEN[2:].encode() not in keys
+
+
+def test_a_text_from_the_hotlines_own_number_gets_nothing_back(
+    story: Story, hotline: Hotline, group: Group, sim: SimServer
+) -> None:
+    # A gateway or number set up to text its own hotline would loop reply after reply.
+    result = sim.text_hotline(group.hotline_number, group.hotline_number, "hello")
+    assert result.status_code == 200
+    story.settle()
+    assert story.inbox(group.hotline_number) == []
+    with hotline.sessions() as session:
+        message = session.scalars(select(InboundMessage)).one()  # kept, for a person to see
+        assert message.outcome == "from_own_number"
+        assert session.scalar(select(func.count()).select_from(Contact)) == 0
 
 
 @pytest.mark.parametrize("word", ["YSE", "yes!", "Si", "Wi", " yes ", "Y"])
