@@ -1,26 +1,38 @@
-"""A disaster-relief SMS and voice hotline for mutual-aid groups; `create_app` builds the app."""
+"""A disaster-relief SMS and voice hotline for mutual-aid groups; `create_app` builds the app.
+
+Nothing is imported here at import time, so that `import hotline.triage` (or any pure
+module) stays free of Flask, Redis, RQ, Twilio and SQLAlchemy.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
+from typing import TYPE_CHECKING
 
-from hotline import logs
-from hotline.services import Hotline, build
-from hotline.settings import PRODUCTION_REQUIRED, Settings
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from hotline.services import Hotline
+    from hotline.settings import Settings
 
 
 def create_app(settings: Settings | None = None, hotline: Hotline | None = None) -> Flask:
     """The web app: Twilio and gateway webhooks, voice menus, the dispatcher dashboard."""
+    from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from hotline import logs
+    from hotline.services import build
+    from hotline.settings import PRODUCTION_REQUIRED
+    from hotline.settings import Settings as SettingsType
+    from hotline.web import dashboard, gateway_hooks, health, twilio_hooks, voice_hooks
+
     if hotline is None:
-        settings = (settings or Settings.from_env()).require(*PRODUCTION_REQUIRED)
+        settings = (settings or SettingsType.from_env()).require(*PRODUCTION_REQUIRED)
         hotline = build(settings)
     app = Flask(__name__, instance_path=str(hotline.settings.instance_path.resolve()))
     app.config["SECRET_KEY"] = hotline.settings.secret_key
     app.extensions["hotline"] = hotline
     logs.configure(hotline.settings.log_level, hotline.settings.library_log_level)
-
-    from hotline.web import dashboard, gateway_hooks, health, twilio_hooks, voice_hooks
 
     app.register_blueprint(twilio_hooks.bp)
     app.register_blueprint(health.bp)
