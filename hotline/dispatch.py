@@ -143,7 +143,7 @@ def _send_wave(hotline: Hotline, work: Work, request: HelpRequest, wave: int) ->
     session, now = work.session, hotline.clock.now()
     group = session.get_one(Group, request.group_id)
     emergency = request.urgency == Urgency.EMERGENCY
-    size = int(group.setting("emergency_wave_size" if emergency else "wave_size"))
+    size = group.config.emergency_wave_size if emergency else group.config.wave_size
     chosen = rank(_candidates(session, group, request), _need_of(request))[:size]
     request.wave = wave
     if not chosen:
@@ -170,7 +170,7 @@ def _send_wave(hotline: Hotline, work: Work, request: HelpRequest, wave: int) ->
             need=offer_need(request),
             area=rough_area(request),
         )
-    due = now + timedelta(minutes=float(group.setting("wave_timeout_minutes")))
+    due = now + group.config.wave_timeout
     request.status = RequestStatus.OFFERING
     request.next_wave_at = due
     record_event(
@@ -493,7 +493,7 @@ def _claimed(
         code=request.code,
         volunteer=first_name(volunteer.contact),
     )
-    due = now + timedelta(minutes=float(group.setting("stale_claim_minutes")))
+    due = now + group.config.stale_claim
     schedule_timer(hotline, work, due, "check_claim", request.id)
 
 
@@ -739,8 +739,7 @@ def check_claim(hotline: Hotline, request_id: int) -> None:
             return
         group = session.get_one(Group, request.group_id)
         volunteer = session.get_one(Volunteer, request.claimed_by_id)
-        stale_after = timedelta(minutes=float(group.setting("stale_claim_minutes")))
-        alert_after = timedelta(minutes=float(group.setting("stale_alert_minutes")))
+        stale_after, alert_after = group.config.stale_claim, group.config.stale_alert
         rid = request.id
         if request.stale_prompted_at is None:
             if request.claimed_at and fired_early(now, request.claimed_at + stale_after):

@@ -343,7 +343,7 @@ class Conversation:
             request.status = RequestStatus.OPEN
             dispatch.schedule_offers(self.hotline, self.work, request)
             return
-        due = now + timedelta(minutes=float(self.group.setting("wave_timeout_minutes")))
+        due = now + self.group.config.wave_timeout
         dispatch.schedule_timer(self.hotline, self.work, due, "location_timeout", request.id)
 
     def add_detail(
@@ -443,7 +443,7 @@ class Conversation:
 
     def limited_reply(self, template: str, /, **values: str) -> None:
         """At most one menu a minute and a few in a row to a number; a working command resets."""
-        in_a_row = int(self.group.setting("menu_limit_in_a_row"))
+        in_a_row = self.group.config.menu_limit_in_a_row
         now = self.hotline.clock.now()
         if not self.hotline.menu_limit.allow(
             self.group.id, self.contact.phone_number, now, in_a_row

@@ -33,6 +33,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from hotline.group_settings import GroupSettings
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC datetimes on every database (SQLite forgets the zone otherwise)."""
@@ -154,20 +156,6 @@ def utcnow() -> datetime:
 
 
 # Defaults for Group.settings; a group overrides any of them.
-GROUP_SETTING_DEFAULTS: dict[str, Any] = {
-    "wave_size": 3,
-    "emergency_wave_size": 6,
-    "wave_timeout_minutes": 10,
-    "stale_claim_minutes": 180,
-    "stale_alert_minutes": 60,
-    "sends_per_second": 1.0,
-    "send_burst": 5,
-    "menu_limit_per_minute": 1,
-    "menu_limit_in_a_row": 5,
-    "digest_minutes": 60,
-    "dashboard_idle_minutes": 15,
-    "voice_languages": ["en", "es", "ht", "fr"],
-}
 
 
 class Group(Base):
@@ -185,8 +173,10 @@ class Group(Base):
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    def setting(self, name: str) -> Any:
-        return (self.settings or {}).get(name, GROUP_SETTING_DEFAULTS[name])
+    @property
+    def config(self) -> GroupSettings:
+        """The group's settings, typed, with defaults for what it has not set."""
+        return GroupSettings.from_json(self.settings)
 
 
 class Contact(Base):

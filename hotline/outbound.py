@@ -125,8 +125,7 @@ def send_outbound(hotline: Hotline, outbound_id: int) -> None:
         blocked = _opted_out(session, message)
         to, body, hotline_number = message.to_number, message.body, message.from_number
         template = message.template
-        rate = float(group.setting("sends_per_second"))
-        burst = float(group.setting("send_burst"))
+        rate, burst = group.config.sends_per_second, group.config.send_burst
         chain = hotline.channel_chain(group.name)
     if blocked:
         _set_status(hotline, outbound_id, OutboundStatus.BLOCKED)

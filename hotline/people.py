@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -145,7 +145,7 @@ def on_duty_dispatchers(session: Session, group: Group) -> Sequence[Dispatcher]:
 
 def dispatchers_watching(session: Session, group: Group, now: datetime) -> bool:
     """Has any dispatcher had the dashboard open recently? Then alerts show there, not by SMS."""
-    idle = timedelta(minutes=float(group.setting("dashboard_idle_minutes")))
+    idle = group.config.dashboard_idle
     return (
         session.scalar(
             select(Dispatcher.id)

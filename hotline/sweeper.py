@@ -153,7 +153,7 @@ def _drain(hotline: Hotline, session: Session, group: Group, now: datetime) -> i
     chain = hotline.channel_chain(group.name)
     if chain and all(hotline.breaker(c.name).is_open(now) for c in chain):
         return 0  # every channel is known down: messages wait until a probe may go
-    rate = float(group.setting("sends_per_second"))
+    rate = group.config.sends_per_second
     # About what the rate lets out before the next sweep: more would only be deferred again.
     budget = math.ceil(rate * INTERVAL_SECONDS) + 1
     rows = session.execute(
@@ -189,9 +189,11 @@ def _drain(hotline: Hotline, session: Session, group: Group, now: datetime) -> i
 
 def _timers(hotline: Hotline, session: Session, group: Group, now: datetime) -> int:
     """Overdue timers whose scheduled job is gone (Redis flushed, a worker killed)."""
-    wave = timedelta(minutes=float(group.setting("wave_timeout_minutes")))
-    stale = timedelta(minutes=float(group.setting("stale_claim_minutes")))
-    alert = timedelta(minutes=float(group.setting("stale_alert_minutes")))
+    wave, stale, alert = (
+        group.config.wave_timeout,
+        group.config.stale_claim,
+        group.config.stale_alert,
+    )
     due = now - GRACE
     jobs: list[tuple[str, tuple[int, ...]]] = []
     in_group = HelpRequest.group_id == group.id
@@ -241,7 +243,7 @@ def _timers(hotline: Hotline, session: Session, group: Group, now: datetime) -> 
 
 def _digest(hotline: Hotline, group: Group, now: datetime) -> int:
     """Every `digest_minutes`, the queue by SMS to on-duty dispatchers if nobody is watching."""
-    period = float(group.setting("digest_minutes")) * 60
+    period = group.config.digest_minutes * 60
     slot = int(now.timestamp() // period)
     if _done(hotline, "digest", f"{group.id}:{slot}"):
         return 0  # the sweep runs every second: skip the queries until the next slot

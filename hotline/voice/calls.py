@@ -138,9 +138,7 @@ def _code(work: Work, call: VoiceCall) -> str | None:
 def group_voice(group: Group, prompts: VoicePrompts) -> GroupVoice:
     spoken = set(prompts.languages())
     # A language without spoken prompts would be read by the English voice: leave it out.
-    languages = tuple(
-        lang for lang in group.setting("voice_languages") or () if str(lang) in spoken
-    )
+    languages = tuple(lang for lang in group.config.voice_languages if lang in spoken)
     default = group.default_language if group.default_language in spoken else DEFAULT_LANGUAGE
     return GroupVoice(
         name=group.name,

@@ -1,0 +1,59 @@
+"""A group's settings as one typed, frozen object, read once from the stored JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import timedelta
+from typing import Any
+
+
+@dataclass(frozen=True)
+class GroupSettings:
+    """What a group may tune (stored in `groups.settings`, JSON); a key left out or a value
+    that cannot be read as its type takes the default, so a typo never stops the workers."""
+
+    wave_size: int = 3
+    emergency_wave_size: int = 6
+    wave_timeout_minutes: float = 10.0
+    stale_claim_minutes: float = 180.0
+    stale_alert_minutes: float = 60.0
+    sends_per_second: float = 1.0
+    send_burst: float = 5.0
+    menu_limit_in_a_row: int = 5
+    digest_minutes: float = 60.0
+    dashboard_idle_minutes: float = 15.0
+    voice_languages: tuple[str, ...] = ("en", "es", "ht", "fr")
+
+    @classmethod
+    def from_json(cls, stored: Mapping[str, Any] | None) -> GroupSettings:
+        stored = stored or {}
+        values: dict[str, Any] = {}
+        for field in fields(cls):
+            if field.name not in stored:
+                continue
+            default = getattr(cls, field.name)
+            try:
+                if isinstance(default, tuple):
+                    values[field.name] = tuple(str(item) for item in stored[field.name])
+                else:
+                    values[field.name] = type(default)(stored[field.name])
+            except (TypeError, ValueError):
+                continue
+        return cls(**values)
+
+    @property
+    def wave_timeout(self) -> timedelta:
+        return timedelta(minutes=self.wave_timeout_minutes)
+
+    @property
+    def stale_claim(self) -> timedelta:
+        return timedelta(minutes=self.stale_claim_minutes)
+
+    @property
+    def stale_alert(self) -> timedelta:
+        return timedelta(minutes=self.stale_alert_minutes)
+
+    @property
+    def dashboard_idle(self) -> timedelta:
+        return timedelta(minutes=self.dashboard_idle_minutes)
