@@ -25,13 +25,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-from redis import Redis
 from sqlalchemy import ColumnElement, func, select
 from werkzeug.serving import make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from readme import write_section
-from webhook import free_port, fresh_database
+from webhook import claimed_redis, free_port, fresh_database
 
 from hotline import create_app
 from hotline.channels.twilio import TwilioChannel, twilio_client
@@ -60,7 +59,11 @@ def main() -> None:
     parser.add_argument("--emergencies", type=float, default=0.1, help="share of emergencies")
     parser.add_argument("--rate", type=float, default=20.0, help="messages/s per sending number")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
+    parser.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379",
+        help="a server: the run claims an empty database",
+    )
     parser.add_argument("--write-readme", type=Path)
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -68,7 +71,7 @@ def main() -> None:
     database_url = fresh_database(args.postgres, "hotline_bench_outage").replace(
         "postgresql://", "postgresql+psycopg://"
     )
-    Redis.from_url(args.redis).flushdb()
+    args.redis = claimed_redis(args.redis)
     port = free_port()
     public_url = f"http://127.0.0.1:{port}"
     sim = SimServer(SID, TOKEN, hotline_url=public_url, hotline_number=NUMBER).start()

@@ -12,6 +12,7 @@ speed at all.
 from __future__ import annotations
 
 import argparse
+import atexit
 import multiprocessing
 import os
 import secrets
@@ -30,6 +31,8 @@ from rq import Queue
 from twilio.request_validator import RequestValidator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1] / "tests"))
+from backends import ClaimedRedis  # the databases a run owns, as in the tests
 from readme import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,10 +65,25 @@ def free_port() -> int:
 
 
 def fresh_database(admin_url: str, name: str) -> str:
+    """A PostgreSQL database made for this run and dropped when it ends (never another's)."""
+    name = f"{name}_{os.getpid()}_{secrets.token_hex(3)}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    atexit.register(drop)
     return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+def claimed_redis(server_url: str) -> str:
+    """An empty Redis database claimed for this run (as the tests do), released at the end."""
+    claimed = ClaimedRedis(server_url)
+    url = claimed.claim()
+    atexit.register(claimed.release)
+    return url
 
 
 def gunicorn(app: str, port: int, env: dict[str, str], workers: int) -> subprocess.Popen[bytes]:
@@ -180,13 +198,17 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8, help="connections per process")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per app")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
+    parser.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379",
+        help="a server: the run claims an empty database",
+    )
     parser.add_argument("--write-readme", type=Path)
     args = parser.parse_args()
 
     database_url = fresh_database(args.postgres, "hotline_bench")
+    args.redis = claimed_redis(args.redis)
     redis = Redis.from_url(args.redis)
-    redis.flushdb()
     port, bare_port = free_port(), free_port()
     public_url = f"http://127.0.0.1:{port}"
     env = {
@@ -218,7 +240,7 @@ def main() -> None:
         try:
             url = f"http://127.0.0.1:{app_port}"
             drive(name, url, public_url, 1.0, 1, 2)  # warm up
-            redis.flushdb()
+            redis.flushdb()  # the database claimed for this run
             with psycopg.connect(database_url, autocommit=True) as conn:
                 conn.execute("TRUNCATE inbound_messages")
             results.append(drive(name, url, public_url, args.seconds, args.clients, args.threads))
