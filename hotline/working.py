@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from rq import Worker
+from rq import SimpleWorker
 
 from hotline import logs
 from hotline.queues import ALL_QUEUES
@@ -22,7 +22,7 @@ def run_worker(settings: Settings, *, burst: bool = False) -> bool:
     hotline = build(settings)
     hotline.warm_up()
     install(hotline)
-    worker = Worker(list(ALL_QUEUES), connection=hotline.redis)
+    worker = SimpleWorker(list(ALL_QUEUES), connection=hotline.redis)
     log.info("worker %s started on %s", worker.name, ", ".join(ALL_QUEUES))
     try:
         # RQ sets its own loggers' level from this: its per-job lines are library chatter.
