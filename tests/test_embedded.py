@@ -18,19 +18,10 @@ from typing import Any, TypeVar
 
 import pytest
 import requests
+from browser import ARGS, ARTIFACTS, CHROMIUM, require_chromium
 
 from hotline import demo
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 T = TypeVar("T")
 
 
@@ -183,10 +174,7 @@ def test_the_banner_says_what_to_open_and_how_to_sign_in(quick_start: QuickStart
 
 
 def test_the_quick_start_walks_the_whole_story_in_a_browser(quick_start: QuickStart) -> None:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing in CI")
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    require_chromium()
     sync_api = pytest.importorskip("playwright.sync_api")
     run = quick_start
     assert requests.get(f"{run.web}/healthz", timeout=5).json() == {
@@ -194,10 +182,9 @@ def test_the_quick_start_walks_the_whole_story_in_a_browser(quick_start: QuickSt
         "redis": "ok",
     }
     assert (run.folder / "instance" / "hotline.sqlite").exists()
-    ARTIFACTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=BROWSER_ARGS, headless=True
+            executable_path=str(CHROMIUM), args=ARGS, headless=True
         )
         try:
             _walk(sync_api, browser.new_context(viewport={"width": 1000, "height": 900}), run)

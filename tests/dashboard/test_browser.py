@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from browser import ARGS, ARTIFACTS, CHROMIUM, require_chromium
 from dashboard.pages import ANA, DEE, NEIGHBOUR, PASSWORD
 from story import run_jobs
 from werkzeug.serving import BaseWSGIServer
@@ -16,29 +15,14 @@ from hotline.models import Urgency
 from hotline.services import Hotline
 from hotline.twilio_sim.server import SimServer
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture
 def page(hotline: Hotline, web_server: tuple[BaseWSGIServer, object]) -> Iterator[object]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing in CI")
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    require_chromium()
     app = web_server[1].app  # type: ignore[attr-defined]  # the fixture's late-bound app
     app.config.update(DASHBOARD_STREAM_SECONDS=20.0, DASHBOARD_POLL_SECONDS=0.5)
-    ARTIFACTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=ARGS, headless=True

@@ -1,0 +1,30 @@
+"""Debian's Chromium for the browser tests: where it is, how it starts on this closed
+network, and where screenshots go; never a downloaded browser build."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+# Without the background-networking flags Chromium keeps calling Google's hosts, refused here.
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def require_chromium() -> None:
+    """Fail in CI, skip elsewhere, when Debian's Chromium is not installed."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing in CI")
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    ARTIFACTS.mkdir(exist_ok=True)
