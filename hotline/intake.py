@@ -325,7 +325,13 @@ class Conversation:
             self.call_for_help("ack_emergency", request)
             dispatch.alert_emergency(self.hotline, self.work, self.group, request)
         else:
-            self.reply("ack", request=request, group=self.group.name, code=request.code)
+            self.reply(
+                "ack",
+                request=request,
+                priority=Priority.ACK,
+                group=self.group.name,
+                code=request.code,
+            )
         if request.location or request.zone:
             request.status = RequestStatus.OPEN
             dispatch.schedule_offers(self.hotline, self.work, request)
@@ -335,7 +341,7 @@ class Conversation:
         self.reply(
             "ask_location",
             request=request,
-            priority=Priority.EMERGENCY if emergency else Priority.REPLY,
+            priority=Priority.EMERGENCY if emergency else Priority.ACK,
             code=request.code,
         )
         if emergency:

@@ -146,6 +146,8 @@ class Priority:
 
     EMERGENCY = 0
     CLAIM = 1
+    # A neighbour hearing that they were heard (the code, where are you?) goes before offers.
+    ACK = 1
     OFFER = 2
     REPLY = 3
     DIGEST = 4

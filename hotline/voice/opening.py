@@ -189,6 +189,7 @@ def _acknowledge(
             contact,
             "ack",
             request=request,
+            priority=Priority.ACK,
             dedupe=dedupe,
             group=group.name,
             code=request.code,
