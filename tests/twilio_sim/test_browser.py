@@ -62,3 +62,6 @@ def test_a_phone_that_texts_stop_is_shown_opted_out_until_start(
     p.reload()
     expect(opt_out).to_contain_text("Opted out")
     assert missing == []
+    # A browser asks for the page's icon outside what the page reports: check it is there.
+    icon = p.request.get(p.evaluate("document.querySelector('link[rel=icon]').href"))
+    assert icon.status == 200 and icon.headers["content-type"].startswith("image/svg+xml")
