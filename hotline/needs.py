@@ -163,8 +163,9 @@ def urgency_rank(urgency: Urgency) -> int:
 # location may be the neighbour's whole answer to "where are you?", with a door code in it.
 
 # Street words in the languages we serve, by where the name goes: "Elm St", "Calle Ocho".
+# Not "place" or "way": "my sister's place", "on my way" are said more often than written.
 _NAME_THEN_STREET = (
-    "st|street|str|ave|avenue|av|rd|road|blvd|boulevard|ln|lane|dr|drive|way|ct|court|pl|place"
+    "st|street|str|ave|avenue|av|rd|road|blvd|boulevard|ln|lane|dr|drive|ct|court|pl"
     "|ter|terrace|pkwy|parkway|hwy|highway|sq|square|cir|circle"
 )
 _STREET_THEN_NAME = "rue|ri|calle|avenida|carrera|camino|chemin|route|impasse|avenue|boulevard"

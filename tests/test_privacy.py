@@ -185,3 +185,24 @@ def test_generated_addresses_and_numbers_never_reach_an_offer(
         request = HelpRequest(need=text, location=location, zone=ZONE, categories=["water"])
         written = f"{offer_need(request)} ({rough_area(request)})"
         assert leaks(written, "") == [], (text, written)
+
+
+@pytest.mark.parametrize(
+    ("location", "zone", "area"),
+    [
+        ("12 Elm St, 02145", "02145", "Elm St, 02145"),
+        ("at 27 Maple Street apt 4", None, "Maple Street"),
+        ("my sister's place at 9 Birch Lane, lot 45", None, "Birch Lane"),
+        ("the corner of Oak Ave and Main St", None, "Oak Ave"),
+        ("Calle Ocho 1542", None, "Calle Ocho"),
+        ("ri Pave kwen ri Sen Onore", "Delmas 33", "ri Pave, Delmas 33"),
+        (
+            "the blue house behind the church, door 12, call 617 555 0157",
+            None,
+            "area not given yet",
+        ),
+        ("27 maple, ring twice", "02145", "02145"),
+    ],
+)
+def test_the_area_is_a_street_name_or_the_zone(location: str, zone: str | None, area: str) -> None:
+    assert rough_area(HelpRequest(need="water", location=location, zone=zone)) == area
