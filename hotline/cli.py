@@ -66,9 +66,14 @@ def main() -> None:
 @click.option("--sim-port", default=5001, show_default=True, help="the phone simulator's port")
 @click.option("--gateway-port", default=5002, show_default=True, help="the SMS gateway sim's port")
 @click.option("--demo/--no-demo", default=True, help="add demo volunteers to a new database")
-def run(host: str, port: int, sim_port: int, gateway_port: int, demo: bool) -> None:
+@click.option("--expose", is_flag=True, help="allow a --host beyond loopback (a shown demo)")
+def run(host: str, port: int, sim_port: int, gateway_port: int, demo: bool, expose: bool) -> None:
     """Run the whole hotline on this machine: web, worker, Redis and a phone simulator."""
     from hotline.embedded import run_embedded
+    from hotline.loopback import exposure_refused
+
+    if refused := exposure_refused(host, expose=expose):
+        raise click.UsageError(refused)
 
     run_embedded(
         settings(), host=host, port=port, sim_port=sim_port, demo=demo, gateway_port=gateway_port

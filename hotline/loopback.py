@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import ipaddress
 import logging
 import signal
 import socket
@@ -19,6 +20,29 @@ from typing import Any, Self
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 log = logging.getLogger(__name__)
+
+# The simulators sign nothing a stranger sends and show every phone's texts to anyone who
+# opens the page: beyond this machine they are an open relay into the hotline.
+EXPOSE_REFUSED = (
+    "refusing to serve the phone simulator on {host}, beyond this machine: anyone who can"
+    " reach it can read every simulated phone and text the hotline as any number"
+    " (add --expose if you mean to show the demo on a network)"
+)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` names only this machine (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name that may resolve anywhere, or 0.0.0.0: every interface
+
+
+def exposure_refused(host: str, *, expose: bool) -> str | None:
+    """The one-line error for a simulator asked to listen beyond loopback without --expose."""
+    return None if expose or is_loopback(host) else EXPOSE_REFUSED.format(host=host)
 
 
 class Listener:

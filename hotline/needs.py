@@ -158,46 +158,78 @@ def urgency_rank(urgency: Urgency) -> int:
 
 
 # --- What a volunteer may see before claiming: no phone numbers, no house numbers. ---
+#
+# The area is *written* from a street name or the zone, never copied from the location: the
+# location may be the neighbour's whole answer to "where are you?", with a door code in it.
 
-_PHONE = re.compile(r"\+?\d[\d\s().-]{6,}\d")
-_UNIT = re.compile(r"(?i)\b(?:apt|apartment|unit|suite|ste|no|num|#)\.?\s*\w*\d\w*")
-# Street words in the languages we serve; a number before one (within a few words) is a house.
-_STREET_WORDS = (
-    "st|street|str|ave|avenue|av|rd|road|blvd|boulevard|ln|lane|dr|drive|way|ct|court|pl|place"
-    "|ter|terrace|pkwy|hwy|highway|sq|square|rue|ri|calle|avenida|carrera|camino|chemin|route|impasse"
+# Street words in the languages we serve, by where the name goes: "Elm St", "Calle Ocho".
+# Not "place" or "way": "my sister's place", "on my way" are said more often than written.
+_NAME_THEN_STREET = (
+    "st|street|str|ave|avenue|av|rd|road|blvd|boulevard|ln|lane|dr|drive|ct|court|pl"
+    "|ter|terrace|pkwy|parkway|hwy|highway|sq|square|cir|circle"
 )
-_HOUSE_NUMBER = re.compile(
-    rf"(?i)(?<![\w#])\d+[a-z]?(?:[-/]\d+)?(?=,?\s+(?:[^\W\d]+\.?\s+){{0,3}}(?:{_STREET_WORDS})\b)"
+_STREET_THEN_NAME = "rue|ri|calle|avenida|carrera|camino|chemin|route|impasse|avenue|boulevard"
+# A street name is at most three plain words (letters only, so never a number).
+_WORD = r"[^\W\d_][^\W\d_'.-]*"
+_NAME_FIRST = re.compile(rf"(?i)\b((?:{_WORD}\s+){{0,2}}{_WORD})\s+({_NAME_THEN_STREET})\b\.?")
+_STREET_FIRST = re.compile(rf"(?i)\b({_STREET_THEN_NAME})\s+((?:{_WORD}\s+){{0,2}}{_WORD})\b")
+# Words that begin a sentence rather than a street's name ("at Elm St", "near Oak Ave").
+_NOT_NAME_WORDS = (
+    "a an and at by corner de for i im in is it la le my near of on our the to we"
+    " en nan sou kwen ak esquina con y cerca por coin et pres"
 )
-# Where the number follows the street name ("Calle Ocho 1542", "Rue Capois 12").
-_NUMBER_AFTER_STREET = re.compile(
-    r"(?i)\b((?:calle|rue|ri|avenida|av|carrera|chemin)\s+(?:[^\W\d]+\s+){0,3}?[^\W\d]+),?\s+\d+[a-z]?\b"
+_NOT_NAME = frozenset(_NOT_NAME_WORDS.split())
+# A unit word names what the number after it counts: "lot 45", "door 12", "apt 3".
+_UNIT = (
+    r"apt|apartment|appt|unit|suite|ste|flat|room|rm|lot|door|building|bldg|house|floor|fl|no"
+    r"|num|number|piso|puerta|edificio|casa|depto|porte|batiman|kay|pot|etaj|trailer|space"
 )
-# "at 40 Broadway": a number right before a capitalised name is most likely a house number;
-# dropping a number that was not one costs little, leaking an address costs a lot.
-_NUMBER_BEFORE_NAME = re.compile(r"(?<![\w#])\d{1,5}[a-zA-Z]?(?=,?\s+[A-Z][a-z])")
+_NUMBERED_UNIT = re.compile(rf"(?i)(?:\b(?:{_UNIT})\b\.?|#)\s*(?:#\s*)?(?=\S*\d)")
+# Any word holding a digit may be a house, flat or phone number, however it is spelled:
+# "5550144", "617/555/0147", "O151" (letter O for zero), "12B", "#12".
+_HAS_DIGIT = re.compile(r"\S*\d\S*")
 _SPACES = re.compile(r"\s{2,}")
+_EDGES = " ,;:.-/#()"
 
 
 def without_numbers(text: str, keep: tuple[str, ...] = ()) -> str:
-    """Drop phone numbers, flat numbers and house numbers; keep ZIP codes and known zones."""
-    kept = {k for k in keep if k}
+    """Drop every word with a digit in it (and the "lot", "door" or "#" before it); keep the
+    zones in `keep`, whose names may hold a number ("Delmas 33")."""
+    kept = sorted((k for k in keep if k), key=len, reverse=True)
+    for at, zone in enumerate(kept):
+        text = re.sub(re.escape(zone), f"\x00{at}\x00", text, flags=re.IGNORECASE)
+    text = _NUMBERED_UNIT.sub(" ", text)
+    text = _HAS_DIGIT.sub(lambda m: m.group(0) if "\x00" in m.group(0) else " ", text)
+    for at, zone in enumerate(kept):
+        text = text.replace(f"\x00{at}\x00", zone)
+    return _SPACES.sub(" ", text).strip(_EDGES)
 
-    def house(match: re.Match[str]) -> str:
-        return match.group(0) if match.group(0) in kept else ""
 
-    text = _PHONE.sub("", text)
-    text = _UNIT.sub("", text)
-    text = _HOUSE_NUMBER.sub(house, text)
-    text = _NUMBER_AFTER_STREET.sub(r"\1", text)
-    text = _NUMBER_BEFORE_NAME.sub(house, text)
-    return _SPACES.sub(" ", text).strip(" ,;.-")
+def street_name(location: str) -> str:
+    """The street a location names ("Elm St", "Calle Ocho"), or "" when it names none."""
+    for match in _NAME_FIRST.finditer(location):
+        words = match.group(1).split()
+        # The name is the plain words after the last one that is not a name: "corner of Oak".
+        cut = max((at + 1 for at, word in enumerate(words) if _not_name(word)), default=0)
+        if words[cut:]:
+            return " ".join([*words[cut:], match.group(2)])
+    for match in _STREET_FIRST.finditer(location):
+        words = match.group(2).split()
+        cut = next((at for at, word in enumerate(words) if _not_name(word)), len(words))
+        if words[:cut]:
+            return " ".join([match.group(1), *words[:cut]])
+    return ""
+
+
+def _not_name(word: str) -> bool:
+    key = word.lower().strip(".")
+    return key in _NOT_NAME or bool(re.fullmatch(f"{_NAME_THEN_STREET}|{_STREET_THEN_NAME}", key))
 
 
 def rough_area(request: HelpRequest) -> str:
-    """Street or zone, never the house number: what a volunteer sees in an offer."""
+    """Street name or zone, never the house number: what a volunteer sees in an offer."""
     zone = request.zone or ""
-    street = without_numbers(request.location or "", keep=(zone,))
+    street = street_name(request.location or "")
     parts = [p for p in (street, zone) if p]
     if street and zone and zone.lower() in street.lower():
         parts = [street]
@@ -205,8 +237,8 @@ def rough_area(request: HelpRequest) -> str:
 
 
 def offer_need(request: HelpRequest) -> str | WithPhrase:
-    """The need as written, minus the address and any numbers that could locate or call them,
-    then how many people it is for, in the reader's language."""
+    """The need as written, minus the address and any word with a digit, then how many people
+    it is for (from triage), in the reader's language."""
     text = request.need
     if request.location:
         text = text.replace(request.location, " ")

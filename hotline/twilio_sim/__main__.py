@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from hotline.loopback import serve_until_stopped
+from hotline.loopback import exposure_refused, serve_until_stopped
 from hotline.twilio_sim.server import SimServer
 from hotline.twilio_sim.state import DEFAULT_PRESETS, PhonePreset, is_e164
 
@@ -32,6 +32,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         description="A Twilio-compatible SMS server and phone simulator for the hotline.",
     )
     parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument(
+        "--expose", action="store_true", help="allow a --host beyond loopback (a shown demo)"
+    )
     parser.add_argument("--port", type=int, default=8081, help="0 picks a free port")
     parser.add_argument("--account-sid", required=True)
     parser.add_argument("--auth-token", required=True)
@@ -50,7 +53,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--no-callbacks", action="store_true", help="never post status callbacks")
     parser.add_argument("--slow-seconds", type=float, default=2.0)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if refused := exposure_refused(args.host, expose=args.expose):
+        parser.error(refused)
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -79,10 +79,13 @@ def message_resource(message: SimMessage) -> dict[str, object]:
 def phone_message(phone_number: str, message: SimMessage) -> dict[str, object]:
     """A message as one phone sees it, for the simulator page."""
     sent = message.from_number == phone_number
+    carrier = message.direction == "carrier"
     return {
         "sid": message.sid,
         "sent": sent,
         "other_number": message.to_number if sent else message.from_number,
+        # Twilio's own confirmation of STOP or START: the phone shows who really sent it.
+        "sender": "Twilio (carrier)" if carrier else None,
         "body": message.body,
         "status": message.status,
         "error_code": message.error_code,
@@ -198,7 +201,12 @@ def _add_phone_page(app: Flask, state: SimState, carrier: Carrier) -> None:
         return render_template(
             "phones.html",
             phones=[
-                (label, number, [phone_message(number, m) for m in state.conversation(number)])
+                (
+                    label,
+                    number,
+                    [phone_message(number, m) for m in state.conversation(number)],
+                    state.opted_out_numbers(number),
+                )
                 for label, number in shown
             ],
             extra_numbers=extra,
@@ -216,6 +224,7 @@ def _add_phone_page(app: Flask, state: SimState, carrier: Carrier) -> None:
             {
                 "phone": number,
                 "messages": [phone_message(number, m) for m in state.conversation(number)],
+                "opted_out_of": state.opted_out_numbers(number),
             }
         )
 

@@ -15,7 +15,8 @@ from hotline.sms.segments import segment_count
 API_VERSION = "2010-04-01"
 
 # "gateway": a text the hotline sent through the local SMS gateway, shown on the phones page.
-Direction = Literal["outbound-api", "inbound", "inline-reply", "gateway"]
+# "carrier": Twilio's own reply to an opt-out or opt-in word; the hotline never sent it.
+Direction = Literal["outbound-api", "inbound", "inline-reply", "gateway", "carrier"]
 FaultMode = Literal["error_500", "error_503", "slow", "refuse"]
 OptOutType = Literal["STOP", "START", "HELP"]
 
@@ -27,6 +28,17 @@ OPT_OUT_WORDS = frozenset(
 )
 OPT_IN_WORDS = frozenset({"START", "UNSTOP"})
 HELP_WORDS = frozenset({"HELP", "INFO"})
+# What Twilio itself texts back to an opt-out or opt-in word (its default confirmations).
+CARRIER_CONFIRMATIONS: dict[str, str] = {
+    "STOP": (
+        "You have successfully been unsubscribed. You will not receive any more messages"
+        " from this number. Reply START to resubscribe."
+    ),
+    "START": (
+        "You have successfully been re-subscribed to messages from this number."
+        " Reply HELP for help. Reply STOP to unsubscribe. Msg&Data Rates May Apply."
+    ),
+}
 
 # Twilio accepts only E.164 for To; the sim is as strict so the hotline cannot rely on leniency.
 _E164 = re.compile(r"\+[1-9][0-9]{7,14}")
@@ -224,7 +236,8 @@ class SimState:
     def record_inbound(
         self, *, sid: str, from_number: str, to_number: str, body: str, opt_out: OptOutType | None
     ) -> SimMessage:
-        """Record a text a phone sent to the hotline, and apply its opt-out keyword if any."""
+        """Record a text a phone sent to the hotline, apply its opt-out keyword if any, and
+        send Twilio's own confirmation of a STOP or START back to the phone."""
         with self._lock:
             if opt_out == "STOP":
                 self._opted_out.add((from_number, to_number))
@@ -240,6 +253,16 @@ class SimState:
                 status_callback=None,
                 messaging_service_sid=self.messaging_service_sid,
             )
+            if opt_out in CARRIER_CONFIRMATIONS:
+                self._add(
+                    from_number=to_number,
+                    to_number=from_number,
+                    body=CARRIER_CONFIRMATIONS[opt_out],
+                    status="delivered",
+                    direction="carrier",
+                    status_callback=None,
+                    messaging_service_sid=self.messaging_service_sid,
+                )
             return replace(message)
 
     def record_inline_reply(self, *, from_number: str, to_number: str, body: str) -> SimMessage:
@@ -326,12 +349,21 @@ class SimState:
             return [replace(m) for m in self._messages]
 
     def messages_to(self, number: str) -> list[SimMessage]:
+        """What the hotline sent a phone; Twilio's own confirmations are in `conversation`."""
         with self._lock:
-            return [replace(m) for m in self._messages if m.to_number == number]
+            return [
+                replace(m)
+                for m in self._messages
+                if m.to_number == number and m.direction != "carrier"
+            ]
 
     def messages_from(self, number: str) -> list[SimMessage]:
         with self._lock:
-            return [replace(m) for m in self._messages if m.from_number == number]
+            return [
+                replace(m)
+                for m in self._messages
+                if m.from_number == number and m.direction != "carrier"
+            ]
 
     def conversation(self, number: str) -> list[SimMessage]:
         """Everything one phone sent and received, oldest first."""
@@ -350,6 +382,11 @@ class SimState:
     def is_opted_out(self, phone_number: str, hotline_number: str) -> bool:
         with self._lock:
             return (phone_number, hotline_number) in self._opted_out
+
+    def opted_out_numbers(self, phone_number: str) -> list[str]:
+        """The numbers this phone has texted STOP to and not yet START."""
+        with self._lock:
+            return sorted(to for phone, to in self._opted_out if phone == phone_number)
 
     def add_landlines(self, numbers: Iterable[str]) -> None:
         with self._lock:

@@ -113,3 +113,21 @@ def test_a_dashboard_refused_a_stream_still_refreshes(
     # The 15-second refresh brings it in, without a reload.
     expect(p.locator("#queue-rows tr").filter(has_text="clothing")).to_be_visible(timeout=25_000)
     assert p.evaluate("performance.getEntriesByType('navigation').length") == 1
+
+
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_the_dashboard_asks_for_nothing_that_is_missing(
+    page: object, hotline: Hotline, people: None
+) -> None:
+    p: sync_api.Page = page  # type: ignore[assignment]
+    missing: list[str] = []
+    p.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    p.goto(f"{hotline.settings.public_url}/")
+    p.get_by_label("Your phone number").fill(DEE)
+    p.get_by_label("Password", exact=True).fill(PASSWORD)
+    p.get_by_role("button", name="Sign in", exact=True).click()
+    sync_api.expect(p.get_by_role("heading", name="Open requests")).to_be_visible()
+    assert missing == []
+    # A browser asks for the page's icon outside what the page reports: check it is there.
+    icon = p.request.get(p.evaluate("document.querySelector('link[rel=icon]').href"))
+    assert icon.status == 200 and icon.headers["content-type"].startswith("image/svg+xml")

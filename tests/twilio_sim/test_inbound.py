@@ -10,6 +10,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from hotline.twilio_sim.server import SimServer
+from hotline.twilio_sim.state import CARRIER_CONFIRMATIONS
 
 NEIGHBOUR = "+12025550101"
 VOLUNTEER = "+12025550102"
@@ -238,3 +239,20 @@ def test_reset_forgets_messages_and_opt_outs(client: Client, sim: SimServer) -> 
     assert not sim.is_opted_out(NEIGHBOUR, hotline)
     assert client.messages.create(to=NEIGHBOUR, from_=hotline, body="Hi").sid
     assert VOLUNTEER not in sim.state.undeliverable
+
+
+def test_twilio_confirms_stop_and_start_on_the_phone(sim: SimServer, receiver: Any) -> None:
+    hotline = sim.hotline_number or ""
+
+    sim.text_hotline(NEIGHBOUR, hotline, "Stop")
+    sim.text_hotline(NEIGHBOUR, hotline, "UNSTOP")
+
+    carried = [m for m in sim.state.conversation(NEIGHBOUR) if m.direction == "carrier"]
+    assert [(m.from_number, m.body) for m in carried] == [
+        (hotline, CARRIER_CONFIRMATIONS["STOP"]),
+        (hotline, CARRIER_CONFIRMATIONS["START"]),
+    ]
+    assert CARRIER_CONFIRMATIONS["STOP"].startswith("You have successfully been unsubscribed.")
+    # The hotline never sent them: its own outbox, and what it was posted, hold no such text.
+    assert sim.messages_to(NEIGHBOUR) == []
+    assert all("successfully" not in r.params["Body"] for r in receiver.received)

@@ -17,8 +17,9 @@
   }
 
   function messageItem(m) {
-    const item = element("li", "msg " + (m.sent ? "sent" : "received") + " status-" + m.status);
-    const meta = element("p", "meta", (m.sent ? "To " : "From ") + m.other_number + " · ");
+    const classes = "msg " + (m.sent ? "sent" : "received") + " kind-" + m.kind + " status-" + m.status;
+    const item = element("li", classes);
+    const meta = element("p", "meta", (m.sent ? "To " : "From ") + (m.sender || m.other_number) + " · ");
     const time = element("time", "", m.time);
     time.dateTime = m.created_at;
     meta.append(time, " · ");
@@ -37,10 +38,20 @@
     if (atBottom || !screen.dataset.scrolled) screen.scrollTop = screen.scrollHeight;
   }
 
+  function renderOptOut(card, numbers) {
+    const line = card.querySelector(".opt-out");
+    line.hidden = numbers.length === 0;
+    line.textContent = numbers.length === 0 ? "" :
+      "Opted out (texted STOP to " + numbers.join(", ") + "): Twilio delivers nothing from there until START";
+  }
+
   async function refresh(card) {
     try {
       const response = await fetch(card.dataset.pollUrl, { headers: { Accept: "application/json" } });
-      if (response.ok) render(card, (await response.json()).messages);
+      if (!response.ok) return;
+      const answer = await response.json();
+      render(card, answer.messages);
+      renderOptOut(card, answer.opted_out_of);
     } catch (error) {
       // The sim is restarting or refusing connections on purpose; the next poll catches up.
     }
