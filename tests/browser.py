@@ -4,7 +4,10 @@ network, and where screenshots go; never a downloaded browser build."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,3 +31,21 @@ def require_chromium() -> None:
             pytest.fail(f"{CHROMIUM} is missing in CI")
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     ARTIFACTS.mkdir(exist_ok=True)
+
+
+@contextmanager
+def chromium_context(width: int = 360, height: int = 740) -> Iterator[Any]:
+    """A fresh browser context in headless Debian Chromium (a 360-pixel phone by default)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (only browser tests pay)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=ARGS, headless=True
+        )
+        context = browser.new_context(viewport={"width": width, "height": height})
+        try:
+            yield context
+        finally:
+            context.close()
+            browser.close()

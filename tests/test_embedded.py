@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import pytest
 import requests
-from browser import ARGS, ARTIFACTS, CHROMIUM, require_chromium
+from browser import ARTIFACTS, chromium_context
 
 from hotline import demo
 
@@ -174,7 +174,6 @@ def test_the_banner_says_what_to_open_and_how_to_sign_in(quick_start: QuickStart
 
 
 def test_the_quick_start_walks_the_whole_story_in_a_browser(quick_start: QuickStart) -> None:
-    require_chromium()
     sync_api = pytest.importorskip("playwright.sync_api")
     run = quick_start
     assert requests.get(f"{run.web}/healthz", timeout=5).json() == {
@@ -182,14 +181,8 @@ def test_the_quick_start_walks_the_whole_story_in_a_browser(quick_start: QuickSt
         "redis": "ok",
     }
     assert (run.folder / "instance" / "hotline.sqlite").exists()
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=ARGS, headless=True
-        )
-        try:
-            _walk(sync_api, browser.new_context(viewport={"width": 1000, "height": 900}), run)
-        finally:
-            browser.close()
+    with chromium_context(1000, 900) as context:
+        _walk(sync_api, context, run)
 
     # Ctrl-C, as the banner says: every process the run started is gone.
     family = run.family()

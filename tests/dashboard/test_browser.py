@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from browser import ARGS, ARTIFACTS, CHROMIUM, require_chromium
+from browser import ARTIFACTS, chromium_context
 from dashboard.pages import ANA, DEE, NEIGHBOUR, PASSWORD
 from story import run_jobs
 from werkzeug.serving import BaseWSGIServer
@@ -20,17 +20,10 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 @pytest.fixture
 def page(hotline: Hotline, web_server: tuple[BaseWSGIServer, object]) -> Iterator[object]:
-    require_chromium()
     app = web_server[1].app  # type: ignore[attr-defined]  # the fixture's late-bound app
     app.config.update(DASHBOARD_STREAM_SECONDS=20.0, DASHBOARD_POLL_SECONDS=0.5)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=ARGS, headless=True
-        )
-        context = browser.new_context(viewport={"width": 360, "height": 740})
+    with chromium_context() as context:
         yield context.new_page()
-        context.close()
-        browser.close()
 
 
 # One database is enough here: the same views run on both in the other dashboard tests.

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
-from dashboard.test_browser import ARGS, CHROMIUM
+from browser import chromium_context
 
 from hotline.twilio_sim.server import SimServer
 from hotline.twilio_sim.state import CARRIER_CONFIRMATIONS
@@ -16,18 +15,8 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 @pytest.fixture
 def browser_page() -> Iterator[sync_api.Page]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing in CI")
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=ARGS, headless=True
-        )
-        context = browser.new_context(viewport={"width": 360, "height": 740})
+    with chromium_context() as context:
         yield context.new_page()
-        context.close()
-        browser.close()
 
 
 def test_a_phone_that_texts_stop_is_shown_opted_out_until_start(
