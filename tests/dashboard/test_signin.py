@@ -45,6 +45,15 @@ def test_a_password_signs_in_and_sign_out_ends_it(web: Web, people: None) -> Non
     assert web.get("/dashboard/").status_code == 302
 
 
+def test_signing_out_ends_the_session_on_the_server_too(signed_in: Web) -> None:
+    copied = Web(signed_in.base)
+    copied.http.cookies.update(signed_in.http.cookies)  # the cookie, taken from the browser
+    assert copied.get("/dashboard/").status_code == 200
+    signed_in.post("/dashboard/sign-out")
+    assert copied.get("/dashboard/").status_code == 302
+    assert copied.get("/dashboard/queue/rows").status_code == 401
+
+
 def test_a_wrong_password_or_unknown_number_is_refused_alike(web: Web, people: None) -> None:
     wrong = web.sign_in(DEE, "not the password")
     unknown = web.sign_in("+16175550000", PASSWORD)
@@ -294,3 +303,4 @@ def test_a_code_works_only_where_it_was_asked_for(
         post("/dashboard/sign-in/code", {"number": DEE, "code": code}, "198.51.100.7").status_code
         == 302
     )
+

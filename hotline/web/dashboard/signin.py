@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from hotline.accounts import LoginCodes, RateLimit, check_password, dispatchers_for
@@ -13,7 +13,13 @@ from hotline.outbound import queue_sms
 from hotline.phones import normalise
 from hotline.services import Hotline, Work
 from hotline.web.dashboard.blueprint import bp
-from hotline.web.dashboard.guard import desk_to_switch_to, hotline, sign_in_as, work_at
+from hotline.web.dashboard.guard import (
+    desk_to_switch_to,
+    hotline,
+    sign_in_as,
+    sign_out_here,
+    work_at,
+)
 
 WINDOW_SECONDS = 15 * 60
 # Limits are per (number, address): a stranger guessing from elsewhere uses up only their own
@@ -176,6 +182,6 @@ def switch_group() -> ResponseReturnValue:
 
 @bp.post("/dashboard/sign-out")
 def sign_out() -> ResponseReturnValue:
-    session.clear()
+    sign_out_here()
     flash("Signed out.")
     return redirect(url_for("dashboard.sign_in"))
