@@ -20,7 +20,14 @@ def create_app(settings: Settings | None = None, hotline: Hotline | None = None)
     app.extensions["hotline"] = hotline
     logs.configure(hotline.settings.log_level, hotline.settings.library_log_level)
 
-    from hotline.web import dashboard, gateway_hooks, health, twilio_hooks, voice_hooks
+    from hotline.web import (
+        dashboard,
+        gateway_hooks,
+        health,
+        strict_transport,
+        twilio_hooks,
+        voice_hooks,
+    )
 
     app.register_blueprint(twilio_hooks.bp)
     app.register_blueprint(health.bp)
@@ -29,6 +36,7 @@ def create_app(settings: Settings | None = None, hotline: Hotline | None = None)
     dashboard.init_app(
         app, public_url=hotline.settings.public_url, streams=hotline.settings.dashboard_streams
     )
+    strict_transport.init_app(app, public_url=hotline.settings.public_url)
     hops = hotline.settings.trusted_proxies
     if hops:
         # Behind a load balancer every request comes from the balancer's address; trusting its

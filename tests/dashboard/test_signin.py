@@ -304,3 +304,18 @@ def test_a_code_works_only_where_it_was_asked_for(
         == 302
     )
 
+
+def test_https_answers_carry_hsts_and_plain_http_does_not(
+    hotline: Hotline, people: None, web: Web
+) -> None:
+    assert "Strict-Transport-Security" not in web.get("/dashboard/sign-in").headers
+    https = replace(
+        hotline, settings=hotline.settings.with_overrides(public_url="https://hotline.example")
+    )
+    page = create_app(hotline=https).test_client().get("/dashboard/sign-in")
+    assert page.headers["Strict-Transport-Security"] == "max-age=31536000"
+    # No public URL set, but the request itself came over https (TLS ended at gunicorn).
+    plain = create_app(hotline=hotline).test_client()
+    secure = plain.get("/dashboard/sign-in", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert "Strict-Transport-Security" not in plain.get("/healthz").headers
