@@ -72,6 +72,9 @@ REOPEN_WINDOW = timedelta(hours=48)
 ClaimEnder = Callable[[Hotline, Work, Group, HelpRequest, Volunteer], bool]
 
 
+OPT_OUT_TYPE_LENGTH = 16  # Contact.opt_out_type
+
+
 def handle_inbound(hotline: Hotline, inbound_id: int, *, inline: bool = False) -> list[str]:
     """Process one stored inbound message, exactly once (a second run finds it processed).
 
@@ -219,7 +222,9 @@ class Conversation:
         )
         if verb == Verb.STOP:
             self.contact.opted_out, self.contact.opted_out_at = True, now
-            self.contact.opt_out_type = opt_out_type or (keyword.word if keyword else "STOP")
+            # "NO ME ESCRIBAN MAS" is longer than the column: kept as far as it fits.
+            word = opt_out_type or (keyword.word if keyword else "STOP")
+            self.contact.opt_out_type = word[:OPT_OUT_TYPE_LENGTH]
             self.outcome("opted_out")
             self.session.execute(
                 update(Volunteer)

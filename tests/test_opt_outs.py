@@ -7,8 +7,10 @@ from people import BEN, CARLA, DEE, NEIGHBOUR, ROSA, add_cast, code_in, expected
 from sqlalchemy import select
 from story import Story
 
+from hotline.intake import OPT_OUT_TYPE_LENGTH
 from hotline.models import Contact, Group, OutboundMessage, OutboundStatus, RequestStatus
 from hotline.services import Hotline
+from hotline.sms.commands import compliance_keyword
 
 GROUP = "Somerville Mutual Aid"
 
@@ -60,6 +62,8 @@ def test_nobody_opted_out_can_be_assigned_by_sms(
     ("word", "language"),
     [
         ("stop texting me", "en"),
+        ("Stop sending me texts", "en"),  # longer than the opt-out type column
+        ("no me escriban más", "es"),
         ("PARE", "es"),
         ("Basta", "es"),
         ("ARRÊT", "fr"),
@@ -75,6 +79,8 @@ def test_an_opt_out_in_the_senders_words_is_honoured_and_confirmed(
     with hotline.sessions() as session:
         contact = session.scalars(select(Contact).where(Contact.phone_number == ROSA)).one()
         assert contact.opted_out
+        typed = compliance_keyword(word)
+        assert typed is not None and contact.opt_out_type == typed.word[:OPT_OUT_TYPE_LENGTH]
     story.text(ROSA, "we need water at 3 Pearl St 02145")
     assert len(story.inbox(ROSA)) == 1  # nothing more after the confirmation
     with hotline.sessions() as session:
@@ -93,3 +99,7 @@ def test_a_sentence_with_the_word_is_an_ordinary_message(
     assert code_in(story.last(ROSA))
     story.text(ROSA, "basta de lluvia, necesitamos agua en 3 Pearl St 02145")
     assert code_in(story.last(ROSA))
+
+
+def test_the_opt_out_type_clip_matches_the_column() -> None:
+    assert Contact.__table__.c.opt_out_type.type.length == OPT_OUT_TYPE_LENGTH  # type: ignore[attr-defined]  # String has .length; TypeEngine does not
