@@ -24,7 +24,14 @@ def create_app(settings: Settings | None = None, hotline: Hotline | None = None)
     from hotline.services import build
     from hotline.settings import PRODUCTION_REQUIRED
     from hotline.settings import Settings as SettingsType
-    from hotline.web import dashboard, gateway_hooks, health, twilio_hooks, voice_hooks
+    from hotline.web import (
+        dashboard,
+        gateway_hooks,
+        health,
+        strict_transport,
+        twilio_hooks,
+        voice_hooks,
+    )
 
     if hotline is None:
         settings = (settings or SettingsType.from_env()).require(*PRODUCTION_REQUIRED)
@@ -41,6 +48,7 @@ def create_app(settings: Settings | None = None, hotline: Hotline | None = None)
     dashboard.init_app(
         app, public_url=hotline.settings.public_url, streams=hotline.settings.dashboard_streams
     )
+    strict_transport.init_app(app, public_url=hotline.settings.public_url)
     hops = hotline.settings.trusted_proxies
     if hops:
         # Behind a load balancer every request comes from the balancer's address; trusting its

@@ -67,31 +67,35 @@ def check_password(candidates: Sequence[Dispatcher], password: str) -> list[Disp
 
 @dataclass(frozen=True)
 class LoginCodes:
-    """Six-digit codes texted to a dispatcher: kept only as a keyed hash, expiring, used once."""
+    """Six-digit codes texted to a dispatcher: kept only as a keyed hash, expiring, used once.
+
+    A code belongs to the number *and* the address that asked for it, so that a stranger
+    asking for (or guessing at) codes elsewhere neither replaces nor burns the real one.
+    """
 
     redis: Redis[bytes]
     secret: str
     ttl_seconds: int = CODE_SECONDS
 
-    def _key(self, number: str) -> str:
-        return "hotline:login-code:" + _digest(self.secret, number)
+    def _key(self, number: str, address: str) -> str:
+        return "hotline:login-code:" + _digest(self.secret, f"{number} {address}")
 
     def _hash(self, number: str, code: str) -> str:
         return _digest(self.secret, f"{number}:{code}")
 
-    def issue(self, number: str, dispatcher_id: int) -> str:
-        """A fresh code for `number`, replacing any earlier one."""
+    def issue(self, number: str, address: str, dispatcher_id: int) -> str:
+        """A fresh code for `number` asked from `address`, replacing any earlier one from there."""
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         value = f"{self._hash(number, code)}:{dispatcher_id}"
-        self.redis.set(self._key(number), value.encode(), ex=self.ttl_seconds)
+        self.redis.set(self._key(number, address), value.encode(), ex=self.ttl_seconds)
         return code
 
-    def redeem(self, number: str, code: str) -> int | None:
+    def redeem(self, number: str, address: str, code: str) -> int | None:
         """The dispatcher id the code was issued for, once; None for a wrong or spent code."""
         code = code.strip()
         if len(code) != CODE_DIGITS or not code.isdigit():
             return None
-        key = self._key(number)
+        key = self._key(number, address)
         stored = self.redis.get(key)
         if stored is None:
             return None
@@ -106,7 +110,7 @@ class LoginCodes:
 
 @dataclass(frozen=True)
 class RateLimit:
-    """At most `limit` attempts per `window_seconds` for one key (a number or an address)."""
+    """At most `limit` attempts per `window_seconds` for one key (a number, an address, both)."""
 
     redis: Redis[bytes]
     secret: str

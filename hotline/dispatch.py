@@ -384,6 +384,11 @@ def claim(
     return won
 
 
+def can_be_assigned(volunteer: Volunteer) -> bool:
+    """On the roster and still taking texts: the details of a claim go out by SMS."""
+    return volunteer.active and not volunteer.contact.opted_out
+
+
 def assign(
     hotline: Hotline,
     work: Work,
@@ -393,6 +398,8 @@ def assign(
     actor: Actor,
 ) -> bool:
     """A dispatcher gives the request to a volunteer, taking it from another claimant if any."""
+    if not can_be_assigned(volunteer):
+        return False
     if request.status != RequestStatus.CLAIMED or request.claimed_by_id is None:
         return claim(hotline, work, group, request, volunteer, actor)
     if request.claimed_by_id == volunteer.id:

@@ -43,6 +43,7 @@ from hotline.needs import (
     open_request,
     record_event,
 )
+from hotline.outbound import OPT_OUT_CONFIRMATION
 from hotline.people import (
     contact_for,
     dispatcher_of,
@@ -52,7 +53,13 @@ from hotline.people import (
 )
 from hotline.phones import display, mask
 from hotline.services import Hotline, Work
-from hotline.sms.commands import Command, Verb, compliance_keyword, parse_command
+from hotline.sms.commands import (
+    LOCAL_STOP_WORDS,
+    Command,
+    Verb,
+    compliance_keyword,
+    parse_command,
+)
 from hotline.triage import TriageResult
 
 log = logging.getLogger(__name__)
@@ -63,6 +70,9 @@ DISPATCHER_VERBS = {Verb.Q, Verb.SHOW, Verb.ASSIGN, Verb.CLOSE}
 REOPEN_WINDOW = timedelta(hours=48)
 # dispatch.finish or dispatch.release: ends a volunteer's claim, True if it was theirs to end.
 ClaimEnder = Callable[[Hotline, Work, Group, HelpRequest, Volunteer], bool]
+
+
+OPT_OUT_TYPE_LENGTH = 16  # Contact.opt_out_type
 
 
 def handle_inbound(hotline: Hotline, inbound_id: int, *, inline: bool = False) -> list[str]:
@@ -212,13 +222,16 @@ class Conversation:
         )
         if verb == Verb.STOP:
             self.contact.opted_out, self.contact.opted_out_at = True, now
-            self.contact.opt_out_type = opt_out_type or (keyword.word if keyword else "STOP")
+            # "NO ME ESCRIBAN MAS" is longer than the column: kept as far as it fits.
+            word = opt_out_type or (keyword.word if keyword else "STOP")
+            self.contact.opt_out_type = word[:OPT_OUT_TYPE_LENGTH]
             self.outcome("opted_out")
             self.session.execute(
                 update(Volunteer)
                 .where(Volunteer.contact_id == self.contact.id)
                 .values(on_call=False)
             )
+            self.give_back_claims()
             actor = neighbour_actor(self.contact.id)
             for request in active_requests(self.session, self.contact):
                 dispatch.close(
@@ -234,7 +247,12 @@ class Conversation:
                     dedupe=f"optout:{request.id}",
                     code=request.code,
                 )
-            # Twilio (or the carrier) confirms the opt-out itself; we may not text them now.
+            if keyword is not None and keyword.word in LOCAL_STOP_WORDS:
+                # Twilio confirms only its own words; these it passed on as ordinary texts, so
+                # the one confirmation is ours, in the language the word was written in.
+                self.contact.language = self.contact.language or LOCAL_STOP_WORDS[keyword.word]
+                self.reply(OPT_OUT_CONFIRMATION, priority=Priority.CLAIM, group=self.group.name)
+            # Twilio (or the carrier) confirms its own opt-out words; we may not text them now.
             return True
         if verb == Verb.START:
             self.contact.opted_out, self.contact.opted_out_at, self.contact.opt_out_type = (
@@ -250,6 +268,27 @@ class Conversation:
             self.reply("help", group=self.group.name)
             return True
         return False
+
+    def give_back_claims(self) -> None:
+        """A volunteer who opts out can no longer be texted the details: every claim they hold
+        goes back to be offered again now, and the dispatchers hear why."""
+        volunteers = self.session.scalars(
+            select(Volunteer).where(Volunteer.contact_id == self.contact.id)
+        ).all()
+        for volunteer in volunteers:
+            for request in dispatch.claims_of(self.session, volunteer):
+                if dispatch.release(self.hotline, self.work, self.group, request, volunteer):
+                    dispatch.alert_dispatchers(
+                        self.hotline,
+                        self.work,
+                        self.group,
+                        request,
+                        "dispatcher_volunteer_optout",
+                        priority=Priority.CLAIM,
+                        dedupe=f"volunteer-optout:{request.id}:{volunteer.id}",
+                        code=request.code,
+                        volunteer=dispatch.volunteer_label(volunteer),
+                    )
 
     def set_language(self, language: str) -> None:
         language = language.lower()[:8]
@@ -704,6 +743,10 @@ class DispatcherDesk:
         volunteer = find_volunteer(talk.session, talk.group, who) if who else None
         if volunteer is None:
             return talk.reply("dispatcher_unknown_volunteer", assignee=who or "?")
+        if not dispatch.can_be_assigned(volunteer):
+            return talk.reply(
+                "dispatcher_cannot_assign", assignee=dispatch.volunteer_label(volunteer)
+            )
         if dispatch.assign(talk.hotline, talk.work, talk.group, request, volunteer, self.actor()):
             return talk.reply(
                 "dispatcher_assigned",

@@ -40,6 +40,15 @@ _PROVIDER_STATUS = {
 }
 
 
+# The one message an opted-out number may still get: the confirmation of an opt-out word
+# Twilio does not know (and so neither confirmed nor blocked).
+OPT_OUT_CONFIRMATION = "stopped"
+
+
+def _blocked(opted_out: bool, template: str) -> bool:
+    return opted_out and template != OPT_OUT_CONFIRMATION
+
+
 def queue_sms(
     hotline: Hotline,
     work: Work,
@@ -67,7 +76,8 @@ def queue_sms(
         template, contact.language, fallback=group.default_language, **values
     )
     # While Twilio's REST API is down, a reply to the texter rides inline on the webhook answer.
-    inline = not contact.opted_out and work.inline_to == contact.phone_number
+    blocked = _blocked(contact.opted_out, template)
+    inline = not blocked and work.inline_to == contact.phone_number
     message = OutboundMessage(
         group_id=group.id,
         contact_id=contact.id,
@@ -79,7 +89,7 @@ def queue_sms(
         language=rendered.language,
         priority=priority,
         dedupe_key=dedupe_key,
-        status=OutboundStatus.BLOCKED if contact.opted_out else OutboundStatus.QUEUED,
+        status=OutboundStatus.BLOCKED if blocked else OutboundStatus.QUEUED,
         channel="inline" if inline else None,
         created_at=hotline.clock.now(),
         updated_at=hotline.clock.now(),
@@ -122,7 +132,7 @@ def send_outbound(hotline: Hotline, outbound_id: int) -> None:
         if message.next_attempt_at and message.next_attempt_at > now + timedelta(seconds=1):
             return  # not due yet: the sweeper sends it when it is
         group = session.get_one(Group, message.group_id)
-        blocked = _opted_out(session, message)
+        blocked = _blocked(_opted_out(session, message), message.template)
         to, body, hotline_number = message.to_number, message.body, message.from_number
         template = message.template
         rate, burst = group.config.sends_per_second, group.config.send_burst

@@ -50,7 +50,7 @@ class Takes(Enum):
 
 
 # Carrier keywords. Twilio answers and unsubscribes these itself; the hotline must agree.
-COMPLIANCE_WORDS: dict[str, Verb] = {
+CARRIER_WORDS: dict[str, Verb] = {
     "STOP": Verb.STOP,
     "STOPALL": Verb.STOP,
     "STOP ALL": Verb.STOP,
@@ -66,6 +66,38 @@ COMPLIANCE_WORDS: dict[str, Verb] = {
     "HELP": Verb.HELP,
     "INFO": Verb.HELP,
 }
+
+# Opt-outs people write in their own words or language, honoured only as the whole message
+# ("please don't stop helping us" stays a need). Twilio does not know these, so it neither
+# unsubscribes the number nor confirms: the hotline confirms them itself (LOCAL_STOP_WORDS).
+LOCAL_STOP_WORDS: dict[str, str] = {  # the word -> the language it is written in
+    **dict.fromkeys(
+        [
+            "STOP TEXTING ME",
+            "STOP TEXTING",
+            "STOP TEXT ME",
+            "STOP MESSAGING ME",
+            "STOP SENDING ME TEXTS",
+            "STOP SENDING TEXTS",
+            "UNSUBSCRIBE ME",
+            "NO MORE TEXTS",
+        ],
+        "en",
+    ),
+    **dict.fromkeys(
+        ["PARE", "PARAR", "BASTA", "BAJA", "NO MAS MENSAJES", "NO ME ESCRIBAN MAS"],
+        "es",
+    ),
+    **dict.fromkeys(
+        ["ARRET", "ARRETER", "ARRETEZ", "STOP SMS", "DESABONNER", "DESINSCRIRE", "PLUS DE SMS"],
+        "fr",
+    ),
+    **dict.fromkeys(
+        ["SISPANN", "SISPANN VOYE MESAJ", "PA VOYE MESAJ ANKO"],
+        "ht",
+    ),
+}
+COMPLIANCE_WORDS: dict[str, Verb] = {**CARRIER_WORDS, **dict.fromkeys(LOCAL_STOP_WORDS, Verb.STOP)}
 
 # Every other keyword, as it looks after folding (upper case, no accents, single spaces).
 # The third field is a fixed argument (a language switch) or None.

@@ -37,6 +37,9 @@ def sms() -> Response:
     body = request.get_data(cache=True)
     timestamp = request.headers.get("X-Timestamp", "")
     signature = request.headers.get("X-Signature", "")
+    if not (timestamp.isascii() and signature.isascii()):
+        # "²".isdigit() is true and compare_digest refuses non-ASCII text: both would be a 500.
+        abort(400)
     fresh = (
         timestamp.isdigit() and abs(h.clock.now().timestamp() - int(timestamp)) <= MAX_SKEW_SECONDS
     )

@@ -26,6 +26,26 @@ def prompts() -> VoicePrompts:
     return loaded
 
 
+KEYPAD = frozenset("0123456789*#")
+MOST_KEYS = 32  # far more than any menu step reads; Twilio's finishOnKey ends input anyway
+NOT_A_KEY = "?"  # what the menus read as "not understood", so the caller hears it again
+
+
+def keys_pressed(raw: str | None) -> str | None:
+    """Digits as the menus may read them: only keypad keys, a sensible length, else a key
+    no menu knows. Forged or garbled input ("²", 4,300 digits) must not reach int()."""
+    if raw is None:
+        return None
+    keys = raw.strip()
+    if len(keys) > MOST_KEYS or not set(keys) <= KEYPAD:
+        return NOT_A_KEY
+    return keys
+
+
+def _small_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 3
+
+
 def caller() -> Caller:
     form = request.form
     sid, from_number, to_number = form.get("CallSid"), form.get("From"), form.get("To")
@@ -55,7 +75,7 @@ def incoming() -> Response:
 @signed_by_twilio
 def menu() -> Response:
     step, retry = request.args.get("step", ""), request.args.get("retry", "")
-    if step not in Step.__members__.values() or not retry.isdigit():
+    if step not in Step.__members__.values() or not _small_number(retry):
         abort(400)
     turn = answer_step(
         hotline(),
@@ -63,7 +83,7 @@ def menu() -> Response:
         caller(),
         step=step,
         retry=int(retry),
-        digits=request.form.get("Digits"),
+        digits=keys_pressed(request.form.get("Digits")),
         recording_url=request.form.get("RecordingUrl") or None,
     )
     return twiml(to_twiml(turn, action_url))

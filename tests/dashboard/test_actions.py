@@ -289,3 +289,17 @@ def test_stats_are_drawn_as_inline_svg(
     assert page.count("<svg") == 4
     assert '<dd id="unclaimed">2</dd>' in page
     assert "medical" in page and "water" in page
+
+
+def test_an_opted_out_volunteer_cannot_be_assigned(
+    signed_in: Web, hotline: Hotline, sim: SimServer, make_request: MakeRequest
+) -> None:
+    code = make_request()
+    with hotline.sessions.begin() as session:
+        contact = session.scalars(select(Contact).where(Contact.phone_number == ANA)).one()
+        contact.opted_out = True
+    page = signed_in.act(code, "assign", {"volunteer": volunteer_id(hotline, ANA)})
+    assert "Ana Lopez has opted out of texts (or left the roster) and cannot be assigned" in page
+    assert request_by_code(hotline, code).claimed_by_id is None
+    run_jobs(hotline)
+    assert sim.messages_to(ANA) == []

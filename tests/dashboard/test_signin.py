@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from dashboard.pages import DEE, PASSWORD, MakeRequest, Web
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from hotline.clock import SettableClock
 from hotline.models import Contact, Dispatcher
 from hotline.services import Hotline
 from hotline.twilio_sim.server import SimServer
+from hotline.web.dashboard.signin import PASSWORDS_PER_NUMBER
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(web: Web, people: None) -> None:
@@ -41,6 +43,15 @@ def test_a_password_signs_in_and_sign_out_ends_it(web: Web, people: None) -> Non
     assert web.get("/", allow_redirects=True).url.endswith("/dashboard/")
     web.post("/dashboard/sign-out")
     assert web.get("/dashboard/").status_code == 302
+
+
+def test_signing_out_ends_the_session_on_the_server_too(signed_in: Web) -> None:
+    copied = Web(signed_in.base)
+    copied.http.cookies.update(signed_in.http.cookies)  # the cookie, taken from the browser
+    assert copied.get("/dashboard/").status_code == 200
+    signed_in.post("/dashboard/sign-out")
+    assert copied.get("/dashboard/").status_code == 302
+    assert copied.get("/dashboard/queue/rows").status_code == 401
 
 
 def test_a_wrong_password_or_unknown_number_is_refused_alike(web: Web, people: None) -> None:
@@ -105,7 +116,7 @@ def test_a_code_expires(web: Web, people: None, hotline: Hotline, sim: SimServer
         assert 0 < hotline.redis.ttl(key) <= 600
 
 
-def test_sign_in_tries_are_limited_per_number(web: Web, people: None) -> None:
+def test_sign_in_tries_are_limited_per_number_and_address(web: Web, people: None) -> None:
     for _ in range(5):
         assert web.sign_in(DEE, "guessing wrong").status_code == 401
     blocked = web.sign_in(DEE)  # even the right password, until the window passes
@@ -215,3 +226,96 @@ def test_the_dashboard_marks_the_dispatcher_as_watching(
     clock.advance(timedelta(minutes=5))
     signed_in.get("/dashboard/queue/rows")
     assert seen() == clock.now()
+
+
+def _client_at(hotline: Hotline) -> Callable[..., Any]:
+    """A browser behind a trusted balancer: post(path, form, address) -> the answer."""
+    behind = replace(hotline, settings=hotline.settings.with_overrides(trusted_proxies=1))
+    client = create_app(hotline=behind).test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/dashboard/sign-in").text)
+    assert token
+
+    def post(path: str, form: dict[str, str], address: str) -> Any:
+        return client.post(
+            path,
+            data={**form, "csrf_token": token.group(1)},
+            headers={"X-Forwarded-For": address},
+        )
+
+    return post
+
+
+def _texted_code(hotline: Hotline, sim: SimServer) -> str:
+    run_jobs(hotline)
+    found = re.search(r"\b(\d{6})\b", sim.messages_to(DEE)[-1].body)
+    assert found
+    return found.group(1)
+
+
+def test_a_stranger_guessing_elsewhere_does_not_lock_the_dispatcher_out(
+    hotline: Hotline, people: None, sim: SimServer
+) -> None:
+    stranger, dispatcher = _client_at(hotline), _client_at(hotline)
+    for _ in range(5):
+        wrong = {"number": DEE, "password": "guessing wrong"}
+        assert stranger("/dashboard/sign-in", wrong, "203.0.113.5").status_code == 401
+    assert stranger("/dashboard/sign-in", wrong, "203.0.113.5").status_code == 429
+    # Wrong codes from the stranger's address neither burn nor block the dispatcher's code.
+    asked = dispatcher("/dashboard/sign-in/text-me", {"number": DEE}, "198.51.100.7")
+    assert asked.status_code == 200
+    code = _texted_code(hotline, sim)
+    for guess in ("000000", "111111", "222222"):
+        stranger("/dashboard/sign-in/code", {"number": DEE, "code": guess}, "203.0.113.6")
+    answer = dispatcher("/dashboard/sign-in/code", {"number": DEE, "code": code}, "198.51.100.7")
+    assert answer.status_code == 302
+    password = {"number": DEE, "password": PASSWORD}
+    laptop = _client_at(hotline)  # the password, too, from the dispatcher's own address
+    assert laptop("/dashboard/sign-in", password, "198.51.100.8").status_code == 302
+
+
+def test_guessing_one_password_from_many_addresses_stays_bounded(
+    hotline: Hotline, people: None, sim: SimServer
+) -> None:
+    post = _client_at(hotline)
+    wrong = {"number": DEE, "password": "guessing wrong"}
+    for n in range(PASSWORDS_PER_NUMBER):
+        assert post("/dashboard/sign-in", wrong, f"10.0.{n // 200}.{n % 200}").status_code == 401
+    password = {"number": DEE, "password": PASSWORD}
+    assert post("/dashboard/sign-in", password, "198.51.100.7").status_code == 429
+    # The phone still proves who is who: a texted code signs the dispatcher in.
+    assert post("/dashboard/sign-in/text-me", {"number": DEE}, "198.51.100.7").status_code == 200
+    code = _texted_code(hotline, sim)
+    answer = post("/dashboard/sign-in/code", {"number": DEE, "code": code}, "198.51.100.7")
+    assert answer.status_code == 302
+
+
+def test_a_code_works_only_where_it_was_asked_for(
+    hotline: Hotline, people: None, sim: SimServer
+) -> None:
+    post = _client_at(hotline)
+    post("/dashboard/sign-in/text-me", {"number": DEE}, "198.51.100.7")
+    code = _texted_code(hotline, sim)
+    assert (
+        post("/dashboard/sign-in/code", {"number": DEE, "code": code}, "203.0.113.5").status_code
+        == 401
+    )
+    assert (
+        post("/dashboard/sign-in/code", {"number": DEE, "code": code}, "198.51.100.7").status_code
+        == 302
+    )
+
+
+def test_https_answers_carry_hsts_and_plain_http_does_not(
+    hotline: Hotline, people: None, web: Web
+) -> None:
+    assert "Strict-Transport-Security" not in web.get("/dashboard/sign-in").headers
+    https = replace(
+        hotline, settings=hotline.settings.with_overrides(public_url="https://hotline.example")
+    )
+    page = create_app(hotline=https).test_client().get("/dashboard/sign-in")
+    assert page.headers["Strict-Transport-Security"] == "max-age=31536000"
+    # No public URL set, but the request itself came over https (TLS ended at gunicorn).
+    plain = create_app(hotline=hotline).test_client()
+    secure = plain.get("/dashboard/sign-in", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert "Strict-Transport-Security" not in plain.get("/healthz").headers

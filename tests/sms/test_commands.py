@@ -5,6 +5,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hotline.sms.commands import (
     COMMAND_WORDS,
@@ -36,6 +38,32 @@ COMPLIANCE_ROWS: list[Row] = [
     ("Revoke", Verb.STOP, None, None, "REVOKE"),
     ("optout", Verb.STOP, None, None, "OPTOUT"),
     ("opt-out", Verb.STOP, None, None, "OPT OUT"),
+    # Clear opt-outs in each language, as the whole message (the hotline confirms these).
+    ("stop texting me", Verb.STOP, None, None, "STOP TEXTING ME"),
+    ("Stop texting!", Verb.STOP, None, None, "STOP TEXTING"),
+    ("stop text me", Verb.STOP, None, None, "STOP TEXT ME"),
+    ("Stop messaging me.", Verb.STOP, None, None, "STOP MESSAGING ME"),
+    ("stop sending me texts", Verb.STOP, None, None, "STOP SENDING ME TEXTS"),
+    ("stop sending texts", Verb.STOP, None, None, "STOP SENDING TEXTS"),
+    ("unsubscribe me", Verb.STOP, None, None, "UNSUBSCRIBE ME"),
+    ("No more texts", Verb.STOP, None, None, "NO MORE TEXTS"),
+    ("PARE", Verb.STOP, None, None, "PARE"),
+    ("parar", Verb.STOP, None, None, "PARAR"),
+    ("¡Basta!", Verb.STOP, None, None, "BASTA"),
+    ("baja", Verb.STOP, None, None, "BAJA"),
+    ("No más mensajes", Verb.STOP, None, None, "NO MAS MENSAJES"),
+    ("no me escriban más", Verb.STOP, None, None, "NO ME ESCRIBAN MAS"),
+    ("ARRÊT", Verb.STOP, None, None, "ARRET"),
+    ("arret", Verb.STOP, None, None, "ARRET"),
+    ("Arrêter", Verb.STOP, None, None, "ARRETER"),
+    ("arrêtez", Verb.STOP, None, None, "ARRETEZ"),
+    ("stop SMS", Verb.STOP, None, None, "STOP SMS"),
+    ("désabonner", Verb.STOP, None, None, "DESABONNER"),
+    ("Désinscrire", Verb.STOP, None, None, "DESINSCRIRE"),
+    ("plus de SMS", Verb.STOP, None, None, "PLUS DE SMS"),
+    ("SISPANN", Verb.STOP, None, None, "SISPANN"),
+    ("sispann voye mesaj", Verb.STOP, None, None, "SISPANN VOYE MESAJ"),
+    ("pa voye mesaj ankò", Verb.STOP, None, None, "PA VOYE MESAJ ANKO"),
     ("START", Verb.START, None, None, "START"),
     ("start!", Verb.START, None, None, "START"),
     ("unstop", Verb.START, None, None, "UNSTOP"),
@@ -46,6 +74,12 @@ COMPLIANCE_ROWS: list[Row] = [
 
 NOT_COMPLIANCE = [
     "please don't stop helping us",
+    "stop texting me the wrong address, we are at 12 Elm",
+    "basta de lluvia, necesitamos agua",
+    "pare de llover por favor, necesitamos agua",
+    "l'eau ne s'arrête pas, nous avons besoin d'aide",
+    "sispann voye dlo sal, nou bezwen dlo pwòp",
+    "arrêt de bus inondé, besoin d'eau",
     "stop sending me the wrong address",
     "CANCEL 4821",
     "cancel #4821",
@@ -337,3 +371,27 @@ def test_every_keyword_is_documented() -> None:
     words = (*COMMAND_WORDS, *COMPLIANCE_WORDS)
     missing = {w for w in words if not re.search(f"`{re.escape(w)}[` ]", text)}
     assert missing == set()
+
+
+STOP_WORDS = sorted(w for w, verb in COMPLIANCE_WORDS.items() if verb is Verb.STOP)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_any_string_parses_without_crashing(body: str) -> None:
+    found = compliance_keyword(body)
+    assert found is None or found.word in COMPLIANCE_WORDS
+    parse_command(body)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    word=st.sampled_from(STOP_WORDS),
+    before=st.text(alphabet=st.characters(categories=["L"]), min_size=1, max_size=12),
+    after=st.text(alphabet=st.characters(categories=["L"]), min_size=1, max_size=12),
+)
+def test_a_sentence_around_an_opt_out_word_is_not_an_opt_out(
+    word: str, before: str, after: str
+) -> None:
+    # Words typed before or after make it a sentence: kept as an ordinary message.
+    assert compliance_keyword(f"{before} {word.lower()} {after}") is None

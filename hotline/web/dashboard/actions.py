@@ -97,6 +97,11 @@ def assign(
     h: Hotline, work: Work, group: Group, request: HelpRequest, volunteer: Volunteer, actor: Actor
 ) -> None:
     """Give the request to a named volunteer, taking it back from another claimant first."""
+    if not dispatch.can_be_assigned(volunteer):
+        raise ActionRefused(
+            f"{dispatch.volunteer_label(volunteer)} has opted out of texts (or left the roster)"
+            " and cannot be assigned"
+        )
     if request.status == RequestStatus.CLAIMED and request.claimed_by_id == volunteer.id:
         raise ActionRefused(
             f"#{request.code} is already with {dispatch.volunteer_label(volunteer)}"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -117,14 +119,34 @@ def touch(h: Hotline, dispatcher_id: int, seen: datetime | None) -> datetime:
     return now
 
 
+def _live_key(session_id: str) -> str:
+    # Hashed, so that reading Redis gives nobody a session id to paste into a cookie.
+    return "hotline:dashboard-session:" + hashlib.sha256(session_id.encode()).hexdigest()
+
+
 def sign_in_as(opened: Sequence[Dispatcher], now: datetime) -> None:
     """Start a session at the first of `opened`: the dispatcher records (one per group) that
-    this sign-in proved, each kept with its stamp so a later password change still ends it."""
+    this sign-in proved, each kept with its stamp so a later password change still ends it.
+
+    The cookie alone is not enough: its id must also be live in Redis, so that signing out
+    ends it on the server and a copied cookie stops working at once.
+    """
     session.clear()
+    session_id = secrets.token_urlsafe(24)
+    hotline().redis.set(_live_key(session_id), b"1", ex=int(SIGNED_IN_AT_MOST.total_seconds()))
+    session["sid"] = session_id
     session.permanent = True
     session["desks"] = {str(d.id): session_stamp(d) for d in opened}
     session["since"] = now.timestamp()
     work_at(opened[0])
+
+
+def sign_out_here() -> None:
+    """End this session on the server and in the browser."""
+    session_id = session.get("sid")
+    if isinstance(session_id, str):
+        hotline().redis.delete(_live_key(session_id))
+    session.clear()
 
 
 def work_at(dispatcher: Dispatcher) -> None:
@@ -143,8 +165,20 @@ def desk_to_switch_to(db: Session, dispatcher_id: int) -> Dispatcher | None:
     return dispatcher if session_stamp(dispatcher) == desks[str(dispatcher_id)] else None
 
 
+def _has_nul() -> bool:
+    """A NUL anywhere in the address or form: PostgreSQL cannot even compare such a text."""
+    values = [*(request.view_args or {}).values(), *request.args.values()]
+    if request.method == "POST":
+        values += request.form.values()
+    return any(isinstance(value, str) and "\x00" in value for value in values)
+
+
 @bp.before_request
 def check_request() -> Any:
+    # A query name starting "_" would be taken by url_for (_method, _external, _anchor) when
+    # a page passes the filters on to the link it builds; no dashboard filter starts so.
+    if _has_nul() or any(name.startswith("_") for name in request.args):
+        abort(400)
     if request.method == "POST":
         csrf.protect()
     if request.endpoint in PUBLIC_ENDPOINTS:
@@ -166,6 +200,9 @@ def _signed_in() -> Desk | None:
     h = hotline()
     if h.clock.now().timestamp() - since > SIGNED_IN_AT_MOST.total_seconds():
         return None
+    session_id = session.get("sid")
+    if not isinstance(session_id, str) or not h.redis.exists(_live_key(session_id)):
+        return None  # signed out (here or from a copy of this cookie)
     desks = session.get("desks")
     stamps = desks if isinstance(desks, dict) else {}
     wanted = {dispatcher_id, *(int(key) for key in stamps if key.isdigit())}

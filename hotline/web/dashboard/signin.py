@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from dataclasses import dataclass
+
+from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from hotline.accounts import LoginCodes, RateLimit, check_password, dispatchers_for
@@ -11,19 +13,42 @@ from hotline.outbound import queue_sms
 from hotline.phones import normalise
 from hotline.services import Hotline, Work
 from hotline.web.dashboard.blueprint import bp
-from hotline.web.dashboard.guard import desk_to_switch_to, hotline, sign_in_as, work_at
+from hotline.web.dashboard.guard import (
+    desk_to_switch_to,
+    hotline,
+    sign_in_as,
+    sign_out_here,
+    work_at,
+)
 
 WINDOW_SECONDS = 15 * 60
-PER_NUMBER = 5  # tries at one number's password or code per window
+# Limits are per (number, address): a stranger guessing from elsewhere uses up only their own
+# tries and cannot lock the real dispatcher out. Per number from anywhere, a wider cap keeps
+# password guessing bounded even from many addresses; it never stops texted codes, which are
+# bound to the asking address and die with its five tries.
+PER_NUMBER_AND_ADDRESS = 5  # tries at one number's password or code from one address
 PER_ADDRESS = 30  # tries from one address, whatever the number
+PASSWORDS_PER_NUMBER = 50  # password tries at one number from all addresses together
+CODES_PER_NUMBER = 10  # codes texted to one number (each a text to the real phone)
 GENERIC_FAILURE = "That number and password or code did not match."
+TOO_MANY = "Too many tries. Wait 15 minutes."
 
 
-def _limits(h: Hotline) -> tuple[RateLimit, RateLimit]:
+@dataclass(frozen=True)
+class Limits:
+    pair: RateLimit
+    address: RateLimit
+    passwords: RateLimit
+    codes_sent: RateLimit
+
+
+def _limits(h: Hotline) -> Limits:
     secret = h.settings.secret_key or ""
-    return (
-        RateLimit(h.redis, secret, "number", PER_NUMBER, WINDOW_SECONDS),
-        RateLimit(h.redis, secret, "address", PER_ADDRESS, WINDOW_SECONDS),
+    return Limits(
+        pair=RateLimit(h.redis, secret, "number-address", PER_NUMBER_AND_ADDRESS, WINDOW_SECONDS),
+        address=RateLimit(h.redis, secret, "address", PER_ADDRESS, WINDOW_SECONDS),
+        passwords=RateLimit(h.redis, secret, "number", PASSWORDS_PER_NUMBER, WINDOW_SECONDS),
+        codes_sent=RateLimit(h.redis, secret, "codes-sent", CODES_PER_NUMBER, WINDOW_SECONDS),
     )
 
 
@@ -38,12 +63,25 @@ def _number(h: Hotline, raw: str) -> str | None:
         return None
 
 
-def _allowed(h: Hotline, number: str | None) -> bool:
-    """Count this attempt against the address and (when given) the number."""
-    per_number, per_address = _limits(h)
-    address_ok = per_address.hit(request.remote_addr or "unknown")
-    number_ok = per_number.hit(number) if number else True
-    return address_ok and number_ok
+def _address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _pair(number: str) -> str:
+    return f"{number} {_address()}"
+
+
+def _allowed(h: Hotline, number: str | None, per_number: RateLimit | None = None) -> bool:
+    """Count this attempt against the address, the (number, address) pair and, when given,
+    a limit on the number from anywhere; an attempt already refused counts no further."""
+    limits = _limits(h)
+    if not limits.address.hit(_address()):
+        return False
+    if number is None:
+        return True
+    if not limits.pair.hit(_pair(number)):
+        return False
+    return per_number is None or per_number.hit(number)
 
 
 def _page(template: str, status: int = 200, **values: object) -> tuple[str, int]:
@@ -60,8 +98,8 @@ def sign_in_password() -> ResponseReturnValue:
     h = hotline()
     raw = request.form.get("number", "")
     number = _number(h, raw)
-    if not _allowed(h, number):
-        return _page("sign_in.html", 429, number=raw, error="Too many tries. Wait 15 minutes.")
+    if not _allowed(h, number, _limits(h).passwords):
+        return _page("sign_in.html", 429, number=raw, error=TOO_MANY)
     with h.sessions() as db:
         opened = check_password(
             dispatchers_for(db, number) if number else [], request.form.get("password", "")
@@ -70,7 +108,7 @@ def sign_in_password() -> ResponseReturnValue:
             return _page("sign_in.html", 401, number=raw, error=GENERIC_FAILURE)
         # The same password set in several groups opens each of them; the first is shown.
         sign_in_as(opened, h.clock.now())
-    _limits(h)[0].clear(number or "")
+    _limits(h).pair.clear(_pair(number or ""))
     return redirect(url_for("dashboard.queue"))
 
 
@@ -81,8 +119,8 @@ def send_code() -> tuple[str, int]:
     number = _number(h, raw)
     if number is None:
         return _page("sign_in.html", 400, number=raw, error="That does not look like a number.")
-    if not _allowed(h, number):
-        return _page("sign_in.html", 429, number=raw, error="Too many tries. Wait 15 minutes.")
+    if not _allowed(h, number, _limits(h).codes_sent):
+        return _page("sign_in.html", 429, number=raw, error=TOO_MANY)
     with h.work() as work:
         found = dispatchers_for(work.session, number)
         if found:
@@ -93,7 +131,7 @@ def send_code() -> tuple[str, int]:
 
 def _text_code(h: Hotline, work: Work, dispatcher: Dispatcher, number: str) -> None:
     group = work.session.get_one(Group, dispatcher.group_id)
-    code = _codes(h).issue(number, dispatcher.id)
+    code = _codes(h).issue(number, _address(), dispatcher.id)
     queue_sms(
         h,
         work,
@@ -113,10 +151,8 @@ def sign_in_code() -> ResponseReturnValue:
     if number is None:
         return _page("sign_in.html", 400, error=GENERIC_FAILURE)
     if not _allowed(h, number):
-        return _page(
-            "sign_in_code.html", 429, number=number, error="Too many tries. Wait 15 minutes."
-        )
-    dispatcher_id = _codes(h).redeem(number, request.form.get("code", ""))
+        return _page("sign_in_code.html", 429, number=number, error=TOO_MANY)
+    dispatcher_id = _codes(h).redeem(number, _address(), request.form.get("code", ""))
     with h.sessions() as db:
         dispatcher = db.get(Dispatcher, dispatcher_id) if dispatcher_id else None
         if dispatcher is None or not dispatcher.active:
@@ -124,7 +160,7 @@ def sign_in_code() -> ResponseReturnValue:
         # The code proves the phone: every group that made this number a dispatcher opens.
         others = [d for d in dispatchers_for(db, number) if d.id != dispatcher.id]
         sign_in_as([dispatcher, *others], h.clock.now())
-    _limits(h)[0].clear(number)
+    _limits(h).pair.clear(_pair(number))
     return redirect(url_for("dashboard.queue"))
 
 
@@ -146,6 +182,6 @@ def switch_group() -> ResponseReturnValue:
 
 @bp.post("/dashboard/sign-out")
 def sign_out() -> ResponseReturnValue:
-    session.clear()
+    sign_out_here()
     flash("Signed out.")
     return redirect(url_for("dashboard.sign_in"))
