@@ -56,7 +56,8 @@ def twiml(response: MessagingResponse) -> Response:
 def sms() -> Response:
     form = request.form
     sid = form.get("MessageSid") or form.get("SmsSid")
-    if not sid or not form.get("From") or not form.get("To"):
+    # A sender of any shape is kept (even none): the text is stored and shown, never refused.
+    if not sid or not form.get("To"):
         abort(400)
     h = hotline()
     rest_down = h.breaker("twilio").is_open(h.clock.now())
@@ -64,7 +65,7 @@ def sms() -> Response:
         h,
         provider="twilio",
         provider_sid=sid,
-        from_number=form["From"],
+        from_number=form.get("From", ""),
         to_number=form["To"],
         body=form.get("Body", ""),
         opt_out_type=form.get("OptOutType"),
