@@ -11,8 +11,8 @@ from flask import Blueprint, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from hotline.failures import handle
 from hotline.inbox import inline_replies_for, record_inbound
-from hotline.intake import handle_inbound
 from hotline.outbound import record_status
 from hotline.services import Hotline
 
@@ -75,7 +75,7 @@ def sms() -> Response:
     if rest_down:
         # Twilio can reach us but we cannot reach its REST API: answer inside the TwiML.
         replies = (
-            handle_inbound(h, recorded.inbound_id, inline=True)
+            handle(h, recorded.inbound_id, inline=True)
             if recorded.created
             else inline_replies_for(h, recorded.inbound_id)
         )
