@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select
 from story import HOTLINE_NUMBER, Story
 
 from hotline import sweeper
+from hotline.clock import SettableClock
 from hotline.failures import BACKOFF
 from hotline.inbox import record_inbound
 from hotline.models import Group, InboundMessage, RequestStatus
@@ -60,7 +61,7 @@ def test_a_non_volunteer_texting_yes_twice_is_handled_on_every_database(
 
 
 def test_a_failing_text_is_retried_with_backoff_then_set_aside_and_one_alert_sent(
-    story: Story, hotline: Hotline, people: None, flooder_poisoned: None
+    story: Story, hotline: Hotline, clock: SettableClock, people: None, flooder_poisoned: None
 ) -> None:
     for body in ("need water at 5 Oak St", "also food"):
         assert story.sim.text_hotline(FLOODER, HOTLINE_NUMBER, body).status_code == 200
@@ -68,10 +69,10 @@ def test_a_failing_text_is_retried_with_backoff_then_set_aside_and_one_alert_sen
     assert [m.attempts for m in rows_from(hotline, FLOODER)] == [1, 1]
 
     # Not retried before its wait is over, then once per wait, growing.
-    hotline.clock.advance(BACKOFF[0] - timedelta(seconds=1))
+    clock.advance(BACKOFF[0] - timedelta(seconds=1))
     assert sweep(hotline).inbound == 0
     for wait in BACKOFF:
-        hotline.clock.advance(wait)
+        clock.advance(wait)
         assert sweep(hotline).inbound == 2
         story.settle()
     rows = rows_from(hotline, FLOODER)
@@ -81,7 +82,7 @@ def test_a_failing_text_is_retried_with_backoff_then_set_aside_and_one_alert_sen
     assert story.inbox(FLOODER) == []
 
     # Set aside: never tried again by the sweeper, and the dispatcher was told once.
-    hotline.clock.advance(timedelta(hours=2))
+    clock.advance(timedelta(hours=2))
     assert sweep(hotline).inbound == 0
     alerts = story.inbox(DEE)
     assert len(alerts) == 1 and "could not be handled" in alerts[0]
@@ -91,7 +92,7 @@ def test_a_flood_of_failing_texts_does_not_hold_up_a_neighbour(
     story: Story, hotline: Hotline, sim: SimServer, people: None, flooder_poisoned: None
 ) -> None:
     def flood(i: int) -> int:
-        return sim.text_hotline(FLOODER, HOTLINE_NUMBER, f"help {i}").status_code
+        return int(sim.text_hotline(FLOODER, HOTLINE_NUMBER, f"help {i}").status_code or 0)
 
     with ThreadPoolExecutor(4) as pool:
         assert set(pool.map(flood, range(1000))) == {200}
@@ -109,7 +110,11 @@ def test_a_flood_of_failing_texts_does_not_hold_up_a_neighbour(
 
 
 def test_the_sweeper_finds_a_lost_text_behind_a_full_batch_of_queued_ones_and_adds_no_copies(
-    story: Story, hotline: Hotline, people: None, monkeypatch: pytest.MonkeyPatch
+    story: Story,
+    hotline: Hotline,
+    clock: SettableClock,
+    people: None,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # A batch of 50 stands for the sweeper's 1,000, to keep the test quick.
     monkeypatch.setattr(sweeper, "INBOUND_BATCH", 50)
@@ -134,7 +139,7 @@ def test_the_sweeper_finds_a_lost_text_behind_a_full_batch_of_queued_ones_and_ad
     )
     queue = Queue(INBOUND, connection=hotline.redis)
     assert queue.count == 50
-    hotline.clock.advance(GRACE)
+    clock.advance(GRACE)
     assert sweep(hotline).inbound + sweep(hotline).inbound == 1
     assert sweep(hotline).inbound + sweep(hotline).inbound == 0  # already queued: no copies
     assert queue.count == 51

@@ -11,6 +11,7 @@ from poison import poisoned
 from sqlalchemy import Engine, select
 from story import HOTLINE_NUMBER, Story
 
+from hotline.clock import SettableClock
 from hotline.failures import BACKOFF
 from hotline.models import InboundMessage
 from hotline.services import Hotline
@@ -20,13 +21,15 @@ SENDER = "+16175550166"
 
 
 @pytest.fixture
-def set_aside(story: Story, hotline: Hotline, engine: Engine) -> Iterator[int]:
+def set_aside(
+    story: Story, hotline: Hotline, clock: SettableClock, engine: Engine
+) -> Iterator[int]:
     """One text whose handling failed every time, while the database refused it."""
     with poisoned(engine, SENDER):
         assert story.sim.text_hotline(SENDER, HOTLINE_NUMBER, "need water at 5 Oak St").ok
         story.settle()
         for wait in BACKOFF:
-            hotline.clock.advance(wait)
+            clock.advance(wait)
             sweep(hotline)
             story.settle()
         with hotline.sessions() as session:
@@ -36,7 +39,7 @@ def set_aside(story: Story, hotline: Hotline, engine: Engine) -> Iterator[int]:
 
 
 def test_dispatchers_see_failed_texts_and_can_retry_one(
-    story: Story, hotline: Hotline, signed_in: Web, set_aside: int
+    story: Story, hotline: Hotline, clock: SettableClock, signed_in: Web, set_aside: int
 ) -> None:
     queue = signed_in.get("/dashboard/").text
     assert "1 text could not be handled" in queue
@@ -51,5 +54,5 @@ def test_dispatchers_see_failed_texts_and_can_retry_one(
     assert "#" in story.inbox(SENDER)[0]  # the neighbour's acknowledgement, with a code
     assert "need water at 5 Oak St" not in signed_in.get("/dashboard/failed").text
     assert "could not be handled" not in signed_in.get("/dashboard/").text
-    hotline.clock.advance(timedelta(minutes=1))
+    clock.advance(timedelta(minutes=1))
     assert sweep(hotline).inbound == 0
