@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from inbound_posts import GATEWAY_KEY, post_gateway_sms, post_twilio_sms
-from people import NEIGHBOUR, add_cast, code_in
+from people import BEN, NEIGHBOUR, add_cast, code_in
 from sqlalchemy import select
 from story import Story
 
+from hotline.clock import SettableClock
 from hotline.models import Group, InboundMessage
+from hotline.retention import redact_closed
 from hotline.services import Hotline
 
 
@@ -79,3 +82,18 @@ def test_the_gateway_stores_nul_and_lone_surrogates_cleaned(
     assert json.loads(row.raw or "")["body"] == "need\x00 water \ud83d at 12 Elm St"
     story.settle()
     assert stored(hotline, "ev1").outcome == "new_request"
+
+
+def test_the_raw_copy_goes_with_the_words_after_the_retention_period(
+    story: Story, hotline: Hotline, clock: SettableClock, people: None
+) -> None:
+    post_twilio_sms(hotline, "SMraw", NEIGHBOUR, "need insulin\x00 at 12 Elm St 02145")
+    story.settle()
+    code = code_in(story.inbox(NEIGHBOUR)[0])
+    story.text(BEN, f"yes {code}")
+    story.text(BEN, f"done {code}")
+    assert "insulin" in (stored(hotline, "SMraw").raw or "")
+    clock.advance(timedelta(days=hotline.settings.retention_days + 1))
+    assert redact_closed(hotline) == 1
+    row = stored(hotline, "SMraw")
+    assert row.raw is None and "insulin" not in row.body
