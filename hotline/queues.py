@@ -19,7 +19,10 @@ INBOUND = "hotline-inbound"
 DISPATCH = "hotline-dispatch"
 # One outbound queue per priority, so a backlog drains lives-first (see models.Priority).
 OUTBOUND = tuple(f"hotline-outbound-{p}" for p in range(5))
-ALL_QUEUES = (INBOUND, DISPATCH, *OUTBOUND)
+# Texts whose handling failed before wait here, after all other work: a flood of failing
+# texts is retried only when the new texts, the offers and the replies are through.
+INBOUND_RETRY = "hotline-inbound-retry"
+ALL_QUEUES = (INBOUND, DISPATCH, *OUTBOUND, INBOUND_RETRY)
 
 
 # How long the id of the latest job for an inbound text is remembered, and how long a started
@@ -49,9 +52,10 @@ class Queues:
     # else when the sweeper recovers it. A job stuck "started" (its worker was killed) keeps
     # its id for minutes, so a recovery must not reuse the id.
 
-    def handle_inbound(self, inbound_id: int, attempt: str = "0") -> bool:
+    def handle_inbound(self, inbound_id: int, attempt: str = "0", *, retry: bool = False) -> bool:
         job_id = f"inbound-{inbound_id}-{attempt}"
-        added = self._enqueue(INBOUND, "workers.inbound.handle_inbound", inbound_id, job_id=job_id)
+        queue = INBOUND_RETRY if retry else INBOUND
+        added = self._enqueue(queue, "workers.inbound.handle_inbound", inbound_id, job_id=job_id)
         # Without this note the sweeper may queue a second copy; handling twice is safe.
         with suppress(RedisError):
             if added:

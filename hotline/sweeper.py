@@ -140,7 +140,7 @@ def _inbound(hotline: Hotline, session: Session, now: datetime) -> int:
     """
     cursor = int(hotline.redis.get(INBOUND_CURSOR) or 0)
     rows = session.execute(
-        select(InboundMessage.id)
+        select(InboundMessage.id, InboundMessage.attempts)
         .where(
             InboundMessage.id > cursor,
             InboundMessage.processed_at.is_(None),
@@ -159,10 +159,11 @@ def _inbound(hotline: Hotline, session: Session, now: datetime) -> int:
     # A short batch reached the end: the next sweep starts again from the first row.
     hotline.redis.set(INBOUND_CURSOR, rows[-1][0] if len(rows) == INBOUND_BATCH else 0)
     count = 0
-    for (inbound_id,) in rows:
+    attempt = f"s{int(now.timestamp() * 1000)}"
+    for inbound_id, attempts in rows:
         if hotline.queues.inbound_waiting(inbound_id, now):
             continue
-        if hotline.queues.handle_inbound(inbound_id, attempt=f"s{int(now.timestamp() * 1000)}"):
+        if hotline.queues.handle_inbound(inbound_id, attempt=attempt, retry=attempts > 0):
             count += 1
     return count
 

@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from people import ANA, BEN, DEE, NEIGHBOUR, add_cast, code_in, request_row
+from people import ANA, BEN, DEE, NEIGHBOUR, ROSA, add_cast, code_in, request_row
 from poison import poisoned
-from rq import Queue
+from rq import Queue, SimpleWorker
 from sqlalchemy import Engine, select
 from story import HOTLINE_NUMBER, Story
 
@@ -18,7 +18,7 @@ from hotline.clock import SettableClock
 from hotline.failures import BACKOFF
 from hotline.inbox import record_inbound
 from hotline.models import Group, InboundMessage, RequestStatus
-from hotline.queues import INBOUND
+from hotline.queues import ALL_QUEUES, INBOUND, INBOUND_RETRY
 from hotline.services import Hotline
 from hotline.sweeper import GRACE, sweep
 from hotline.twilio_sim.server import SimServer
@@ -89,7 +89,12 @@ def test_a_failing_text_is_retried_with_backoff_then_set_aside_and_one_alert_sen
 
 
 def test_a_flood_of_failing_texts_does_not_hold_up_a_neighbour(
-    story: Story, hotline: Hotline, sim: SimServer, people: None, flooder_poisoned: None
+    story: Story,
+    hotline: Hotline,
+    clock: SettableClock,
+    sim: SimServer,
+    people: None,
+    flooder_poisoned: None,
 ) -> None:
     def flood(i: int) -> int:
         return int(sim.text_hotline(FLOODER, HOTLINE_NUMBER, f"help {i}").status_code or 0)
@@ -107,6 +112,17 @@ def test_a_flood_of_failing_texts_does_not_hold_up_a_neighbour(
     assert len(flood_rows) == 1000
     assert {(m.processed_at, m.attempts) for m in flood_rows} == {(None, 1)}
     assert story.inbox(FLOODER) == []
+
+    # Their retries wait behind everything else: Rosa's need is served before them.
+    clock.advance(BACKOFF[0])
+    assert sweep(hotline).inbound == 1000
+    assert sim.text_hotline(ROSA, HOTLINE_NUMBER, "need food at 20 Oak St 02145").ok
+    SimpleWorker(list(ALL_QUEUES), connection=hotline.redis).work(
+        burst=True, max_jobs=10, logging_level="WARNING"
+    )
+    sim.wait_for_callbacks(10)
+    assert code_in(story.inbox(ROSA)[0])
+    assert Queue(INBOUND_RETRY, connection=hotline.redis).count >= 990
 
 
 def test_the_sweeper_finds_a_lost_text_behind_a_full_batch_of_queued_ones_and_adds_no_copies(
