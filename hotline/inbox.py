@@ -12,6 +12,14 @@ from sqlalchemy.orm import Session
 from hotline.models import Group, InboundMessage, OutboundMessage
 from hotline.phones import normalise_loose, region_of
 from hotline.services import Hotline
+from hotline.storable import (
+    NUMBER_LENGTH,
+    OPT_OUT_LENGTH,
+    Arrived,
+    fitted,
+    fitted_id,
+    storable_text,
+)
 
 
 @dataclass(frozen=True)
@@ -53,20 +61,34 @@ def record_inbound(
     """Commit the message (unique on provider + id), then enqueue its handling by id.
 
     Without `enqueue` the caller handles it inline; the sweeper still picks it up if not.
+    Whatever arrives is stored: what the columns cannot hold is cleaned, the raw form kept.
     """
-    to_e164 = normalise_loose(to_number, hotline.settings.default_region)
+    to_e164 = fitted(
+        normalise_loose(storable_text(to_number), hotline.settings.default_region), NUMBER_LENGTH
+    )
+    arrived = Arrived(provider_sid, from_number, body)
+    provider_sid = fitted_id(provider_sid)
     try:
         with hotline.work() as work:
             group = _group_for_number(hotline, work.session, to_e164)
             region = group[1] if group else region_of(to_e164, hotline.settings.default_region)
+            sender = normalise_loose(storable_text(from_number), region)
+            stored = Arrived(provider_sid, fitted(sender, NUMBER_LENGTH), storable_text(body))
+            cleaned = (
+                stored.provider_sid != arrived.provider_sid
+                or stored.body != arrived.body
+                or stored.from_number != sender
+                or storable_text(from_number) != from_number
+            )
             row = InboundMessage(
                 group_id=group[0] if group else None,
                 provider=provider,
                 provider_sid=provider_sid,
-                from_number=normalise_loose(from_number, region),
+                from_number=stored.from_number,
                 to_number=to_e164,
-                body=body,
-                opt_out_type=(opt_out_type or None),
+                body=stored.body,
+                raw=arrived.raw() if cleaned else None,
+                opt_out_type=fitted(opt_out_type, OPT_OUT_LENGTH) if opt_out_type else None,
                 received_at=hotline.clock.now(),
             )
             work.session.add(row)

@@ -68,6 +68,8 @@ VOLUNTEER_VERBS = {Verb.YES, Verb.NO, Verb.DONE, Verb.RELEASE, Verb.MINE, Verb.O
 DISPATCHER_VERBS = {Verb.Q, Verb.SHOW, Verb.ASSIGN, Verb.CLOSE}
 # A reply to a finished request within this time reopens it rather than opening a new one.
 REOPEN_WINDOW = timedelta(hours=48)
+# Added to a text's outcome when its menu reply was held back; outcomes fit the column with it.
+MENU_LIMITED = ":menu_limited"
 # dispatch.finish or dispatch.release: ends a volunteer's claim, True if it was theirs to end.
 ClaimEnder = Callable[[Hotline, Work, Group, HelpRequest, Volunteer], bool]
 
@@ -97,6 +99,10 @@ def handle_inbound(hotline: Hotline, inbound_id: int, *, inline: bool = False) -
         if message.group_id is None:
             message.outcome = "unknown_hotline_number"
             log.warning("text %s to unknown number %s", inbound_id, mask(message.to_number))
+            return []
+        if not message.from_number:
+            # A provider sent a text without a sender: kept, but there is nobody to answer.
+            message.outcome = "no_sender"
             return []
         if _is_own_number(hotline, session, message.from_number):
             # A gateway or carrier set up to text the hotline itself: answering would loop.
@@ -175,7 +181,7 @@ class Conversation:
         if command is not None and command.verb in VOLUNTEER_VERBS:
             if volunteer is None:
                 # Someone who is not (or no longer) a volunteer learns nothing about any request.
-                self.outcome("volunteer_command_from_non_volunteer")
+                self.outcome("non_volunteer_command")
                 return self.limited_reply("no_offer")
             return VolunteerDesk(self, volunteer).run(command)
         if command is not None and command.verb == Verb.OFFER:
@@ -493,7 +499,7 @@ class Conversation:
         if not self.hotline.menu_limit.allow(
             self.group.id, self.contact.phone_number, now, in_a_row
         ):
-            self.outcome((self.message.outcome or "") + ":menu_limited")
+            self.outcome((self.message.outcome or "") + MENU_LIMITED)
             return
         self.reply(template, priority=Priority.REPLY, request=None, **values)
 

@@ -332,6 +332,15 @@ class InboundMessage(Base):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(index=True)
     outcome: Mapped[str | None] = mapped_column(String(40))  # what handling it did, for the record
+    # The sender and body exactly as they arrived (JSON, ASCII-escaped), kept only when they had
+    # to be cleaned to fit the columns above (a NUL byte, a sender longer than a number).
+    raw: Mapped[str | None] = mapped_column(Text)
+    # Handling that raised: how many times, why (the error's type and first line), when it may
+    # be tried again, and when it was set aside for a dispatcher after the last attempt.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    failure: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class OutboundMessage(Base):

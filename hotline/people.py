@@ -6,9 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from hotline.models import Contact, Dispatcher, Group, Volunteer
+from hotline.models import Contact, Dispatcher, Group, Volunteer, utcnow
 from hotline.phones import normalise
 
 
@@ -32,14 +34,21 @@ def group_by_name(session: Session, name: str | None) -> Group:
 
 
 def contact_for(session: Session, group: Group, phone_number: str) -> Contact:
-    """The group's contact for an E.164 number, created on first contact."""
-    contact = session.scalar(
-        select(Contact).where(Contact.group_id == group.id, Contact.phone_number == phone_number)
-    )
+    """The group's contact for an E.164 number, created on first contact.
+
+    Two texts from a new number are handled at once by two workers: an INSERT that does nothing
+    on conflict lets both go on with the one row, where a plain INSERT would fail one job.
+    """
+    mine = (Contact.group_id == group.id, Contact.phone_number == phone_number)
+    contact = session.scalar(select(Contact).where(*mine))
     if contact is None:
-        contact = Contact(group_id=group.id, phone_number=phone_number)
-        session.add(contact)
-        session.flush()
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(
+            insert(Contact)
+            .values(group_id=group.id, phone_number=phone_number, created_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["group_id", "phone_number"])
+        )
+        contact = session.scalars(select(Contact).where(*mine)).one()
     return contact
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from contextlib import suppress
+from datetime import UTC, datetime
 from typing import Any
 
 from redis import Redis
@@ -18,7 +19,20 @@ INBOUND = "hotline-inbound"
 DISPATCH = "hotline-dispatch"
 # One outbound queue per priority, so a backlog drains lives-first (see models.Priority).
 OUTBOUND = tuple(f"hotline-outbound-{p}" for p in range(5))
-ALL_QUEUES = (INBOUND, DISPATCH, *OUTBOUND)
+# Texts whose handling failed before wait here, after all other work: a flood of failing
+# texts is retried only when the new texts, the offers and the replies are through.
+INBOUND_RETRY = "hotline-inbound-retry"
+ALL_QUEUES = (INBOUND, DISPATCH, *OUTBOUND, INBOUND_RETRY)
+
+
+# How long the id of the latest job for an inbound text is remembered, and how long a started
+# one may run before it is taken for lost (handling a text takes well under a second).
+LATEST_TTL_SECONDS = 24 * 3600
+STARTED_LOST_SECONDS = 60
+
+
+def _latest_inbound(inbound_id: int) -> str:
+    return f"hotline:inbound-job:{inbound_id}"
 
 
 _PENDING = frozenset({JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED})
@@ -38,13 +52,38 @@ class Queues:
     # else when the sweeper recovers it. A job stuck "started" (its worker was killed) keeps
     # its id for minutes, so a recovery must not reuse the id.
 
-    def handle_inbound(self, inbound_id: int, attempt: str = "0") -> bool:
-        return self._enqueue(
-            INBOUND,
-            "workers.inbound.handle_inbound",
-            inbound_id,
-            job_id=f"inbound-{inbound_id}-{attempt}",
-        )
+    def handle_inbound(self, inbound_id: int, attempt: str = "0", *, retry: bool = False) -> bool:
+        job_id = f"inbound-{inbound_id}-{attempt}"
+        queue = INBOUND_RETRY if retry else INBOUND
+        added = self._enqueue(queue, "workers.inbound.handle_inbound", inbound_id, job_id=job_id)
+        # Without this note the sweeper may queue a second copy; handling twice is safe.
+        with suppress(RedisError):
+            if added:
+                self.redis.set(_latest_inbound(inbound_id), job_id, ex=LATEST_TTL_SECONDS)
+        return added
+
+    def inbound_waiting(self, inbound_id: int, now: datetime) -> bool:
+        """Whether a job for this text is queued, or running and not yet given up for lost.
+
+        A job whose worker was killed reads "started" for minutes: past STARTED_LOST it is
+        taken for lost, so the text gets a job of its own again.
+        """
+        latest = self.redis.get(_latest_inbound(inbound_id))
+        if latest is None:
+            return False
+        try:
+            job = Job.fetch(latest.decode(), connection=self.redis)
+        except NoSuchJobError:
+            return False
+        status = job.get_status(refresh=False)
+        if status == JobStatus.STARTED:
+            started = job.started_at
+            if started is None:
+                return True
+            if started.tzinfo is None:  # RQ writes UTC; older versions without the zone
+                started = started.replace(tzinfo=UTC)
+            return (now - started).total_seconds() < STARTED_LOST_SECONDS
+        return status in _PENDING
 
     def send_sms(self, outbound_id: int, priority: int, attempt: str = "0") -> bool:
         queue = OUTBOUND[max(0, min(priority, len(OUTBOUND) - 1))]

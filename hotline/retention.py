@@ -42,7 +42,7 @@ def redact_closed(hotline: Hotline) -> int:
             session.execute(
                 update(InboundMessage)
                 .where(InboundMessage.request_id.in_(ids))
-                .values(body=REDACTED)
+                .values(body=REDACTED, raw=None)  # the raw copy holds the same words
             )
             session.execute(
                 update(OutboundMessage)

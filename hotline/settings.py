@@ -41,6 +41,8 @@ class Settings:
     trusted_proxies: int = 0
     # Live dashboard streams one web process holds at once; each holds a thread.
     dashboard_streams: int = 4
+    # Times one inbound text's handling may raise before it is set aside for a dispatcher.
+    inbound_attempts: int = 4
     gateway_url: str | None = None
     gateway_username: str | None = None
     gateway_password: str | None = None
@@ -74,6 +76,7 @@ class Settings:
             retention_days=_whole_number(env, "HOTLINE_RETENTION_DAYS", 90),
             trusted_proxies=_whole_number(env, "HOTLINE_TRUSTED_PROXIES", 0),
             dashboard_streams=_whole_number(env, "HOTLINE_DASHBOARD_STREAMS", 4),
+            inbound_attempts=max(1, _whole_number(env, "HOTLINE_INBOUND_ATTEMPTS", 4)),
             gateway_url=(env.get("GATEWAY_URL") or "").rstrip("/") or None,
             gateway_username=env.get("GATEWAY_USERNAME") or None,
             gateway_password=env.get("GATEWAY_PASSWORD") or None,

@@ -52,6 +52,9 @@ GRACE = timedelta(seconds=15)
 # the provider accepted the message and before the row was marked sent.
 STUCK_SENDING = timedelta(seconds=25)
 INTERVAL_SECONDS = 1.0
+# Inbound rows the sweeper looks at per sweep, from where the last sweep stopped.
+INBOUND_BATCH = 1000
+INBOUND_CURSOR = "hotline:sweeper:inbound-cursor"
 
 
 @dataclass
@@ -129,16 +132,38 @@ def _once(hotline: Hotline, kind: str, key: object, seconds: float) -> bool:
 
 
 def _inbound(hotline: Hotline, session: Session, now: datetime) -> int:
-    ids = session.scalars(
-        select(InboundMessage.id)
-        .where(InboundMessage.processed_at.is_(None), InboundMessage.received_at <= now - GRACE)
+    """Texts not handled whose job is gone, and texts that failed and are due another try.
+
+    Rows are read in batches from a cursor kept in Redis, so that a thousand texts that keep
+    failing or wait in a long queue never hide the one after them; a text whose job is still
+    queued (or running) is left alone, so a slow queue never fills with copies.
+    """
+    cursor = int(hotline.redis.get(INBOUND_CURSOR) or 0)
+    rows = session.execute(
+        select(InboundMessage.id, InboundMessage.attempts)
+        .where(
+            InboundMessage.id > cursor,
+            InboundMessage.processed_at.is_(None),
+            InboundMessage.failed_at.is_(None),
+            or_(
+                InboundMessage.next_attempt_at <= now,
+                and_(
+                    InboundMessage.next_attempt_at.is_(None),
+                    InboundMessage.received_at <= now - GRACE,
+                ),
+            ),
+        )
         .order_by(InboundMessage.id)
-        .limit(1000)
+        .limit(INBOUND_BATCH)
     ).all()
+    # A short batch reached the end: the next sweep starts again from the first row.
+    hotline.redis.set(INBOUND_CURSOR, rows[-1][0] if len(rows) == INBOUND_BATCH else 0)
     count = 0
-    for inbound_id in ids:
-        if _once(hotline, "inbound", inbound_id, GRACE.total_seconds()):
-            hotline.queues.handle_inbound(inbound_id, attempt=_minute(now))
+    attempt = f"s{int(now.timestamp() * 1000)}"
+    for inbound_id, attempts in rows:
+        if hotline.queues.inbound_waiting(inbound_id, now):
+            continue
+        if hotline.queues.handle_inbound(inbound_id, attempt=attempt, retry=attempts > 0):
             count += 1
     return count
 

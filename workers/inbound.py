@@ -1,8 +1,8 @@
-"""RQ job: handle one stored inbound message by id."""
+"""RQ job: handle one stored inbound message by id; a failure is noted on the row and retried."""
 
-from hotline.intake import handle_inbound as _handle
+from hotline.failures import handle
 from hotline.services import current
 
 
 def handle_inbound(inbound_id: int) -> None:
-    _handle(current(), inbound_id)
+    handle(current(), inbound_id)

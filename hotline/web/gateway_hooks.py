@@ -46,8 +46,10 @@ def sms() -> Response:
     if not key or not fresh or not hmac.compare_digest(signed(body, timestamp, key), signature):
         log.warning("rejected unsigned or badly signed gateway webhook")
         abort(403)
-    event: dict[str, Any] = request.get_json(force=True, silent=True) or {}
-    payload: dict[str, Any] = event.get("payload") or {}
+    # A signed event of an unexpected shape is answered, not a 500: only a text is ever kept.
+    parsed = request.get_json(force=True, silent=True)
+    event: dict[str, Any] = parsed if isinstance(parsed, dict) else {}
+    payload: dict[str, Any] = event["payload"] if isinstance(event.get("payload"), dict) else {}
     kind = event.get("event")
     if kind == "sms:received":
         number = _group_number(h)

@@ -11,8 +11,8 @@ from flask import Blueprint, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from hotline.failures import handle
 from hotline.inbox import inline_replies_for, record_inbound
-from hotline.intake import handle_inbound
 from hotline.outbound import record_status
 from hotline.services import Hotline
 
@@ -56,7 +56,8 @@ def twiml(response: MessagingResponse) -> Response:
 def sms() -> Response:
     form = request.form
     sid = form.get("MessageSid") or form.get("SmsSid")
-    if not sid or not form.get("From") or not form.get("To"):
+    # A sender of any shape is kept (even none): the text is stored and shown, never refused.
+    if not sid or not form.get("To"):
         abort(400)
     h = hotline()
     rest_down = h.breaker("twilio").is_open(h.clock.now())
@@ -64,7 +65,7 @@ def sms() -> Response:
         h,
         provider="twilio",
         provider_sid=sid,
-        from_number=form["From"],
+        from_number=form.get("From", ""),
         to_number=form["To"],
         body=form.get("Body", ""),
         opt_out_type=form.get("OptOutType"),
@@ -74,7 +75,7 @@ def sms() -> Response:
     if rest_down:
         # Twilio can reach us but we cannot reach its REST API: answer inside the TwiML.
         replies = (
-            handle_inbound(h, recorded.inbound_id, inline=True)
+            handle(h, recorded.inbound_id, inline=True)
             if recorded.created
             else inline_replies_for(h, recorded.inbound_id)
         )

@@ -66,6 +66,7 @@ KEYS: dict[str, frozenset[str]] = {
         "dispatcher_emergency": "code need area emergency",
         "dispatcher_stale": "code volunteer minutes",
         "dispatcher_queue": "count lines",
+        "dispatcher_text_failed": "count",
         "dispatcher_queue_empty": "",
         "dispatcher_show": "code status urgency need address phone volunteer",
         "dispatcher_assigned": "code assignee",

@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import Flask
 
 from hotline.web.dashboard import (  # noqa: F401  # each module adds its routes to bp
+    failed,
     offers,
     queue,
     request_page,

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from flask import Response, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from hotline.failures import failed_texts
 from hotline.services import Hotline
 from hotline.web.dashboard.blueprint import bp
 from hotline.web.dashboard.guard import desk, group_of, hotline, touch
@@ -48,6 +49,7 @@ def queue() -> str:
             wanted=wanted,
             choices=filter_choices(db, group),
             marker=change_marker(db, group.id),
+            failed=len(failed_texts(db, group)),
         )
 
 
