@@ -29,9 +29,9 @@ def test_sign_in_limits_and_codes(redis: Redis) -> None:
     assert [limit.hit("+16175550199") for _ in range(3)] == [True, True, False]
     assert 0 < redis.ttl(limit._key("+16175550199")) <= 900  # the window still ends
     codes = LoginCodes(redis, "secret")
-    code = codes.issue("+16175550199", 7)
-    assert codes.redeem("+16175550199", code) == 7
-    assert codes.redeem("+16175550199", code) is None
+    code = codes.issue("+16175550199", "192.0.2.7", 7)
+    assert codes.redeem("+16175550199", "192.0.2.7", code) == 7
+    assert codes.redeem("+16175550199", "192.0.2.7", code) is None
 
 
 def test_send_rate_menu_limit_and_breaker(redis: Redis) -> None:
