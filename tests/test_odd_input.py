@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import xml.etree.ElementTree as ET
 
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from story import AUTH_TOKEN, HOTLINE_NUMBER
 from twilio.request_validator import RequestValidator
 
@@ -68,3 +71,48 @@ def test_a_voice_menu_retry_that_is_not_ascii_is_a_bad_request(
     signature = RequestValidator(AUTH_TOKEN).compute_signature(url.replace("%C2%B2", "²"), params)
     answer = requests.post(url, data=params, headers={"X-Twilio-Signature": signature}, timeout=5)
     assert answer.status_code in (400, 403)
+
+
+STEPS = ["language", "need", "where", "reach", "record", "nonsense"]
+
+
+@settings(
+    max_examples=int(os.environ.get("HOTLINE_FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(STEPS),
+            st.one_of(
+                st.text("0123456789*#", max_size=40),
+                st.text(st.characters(exclude_categories=["Cs"]), max_size=20),
+            ),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_any_keys_at_any_step_get_a_spoken_answer(
+    hotline: Hotline, sim: SimServer, group: Group, presses: list[tuple[str, str]]
+) -> None:
+    """A caller mashing keys, at any step of the menu: always TwiML, never a 500."""
+    call = sim.call_hotline(CALLER)
+    for step, digits in presses:
+        url = f"{hotline.settings.public_url}/twilio/voice/menu?step={step}&retry=0"
+        params = {
+            "CallSid": call.sid,
+            "AccountSid": "AC" + "0" * 31 + "1",
+            "From": CALLER,
+            "To": HOTLINE_NUMBER,
+            "CallStatus": "in-progress",
+            "Digits": digits,
+        }
+        signature = RequestValidator(AUTH_TOKEN).compute_signature(url, params)
+        answer = requests.post(
+            url, data=params, headers={"X-Twilio-Signature": signature}, timeout=10
+        )
+        assert answer.status_code in (200, 400), answer.text
+        if answer.status_code == 200:
+            assert ET.fromstring(answer.text).tag == "Response"
