@@ -27,7 +27,10 @@ events = logging.getLogger("hotline.events")
 
 # A number in E.164 or a long run of digits: PostgreSQL's own error text repeats a row's key
 # ("Key (group_id, phone_number)=(1, +16175550142) already exists"), whatever the engine hides.
-_NUMBER = re.compile(r"\+\d{7,15}\b|\b\d{10,15}\b")
+_NUMBER = re.compile(
+    r"\+\d{7,15}\b|\b\d{10,15}\b"
+    r"|(?<![\w-])\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b"  # 617-555-0142, (617) 555 0142
+)
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
 
 

@@ -197,12 +197,19 @@ def without_numbers(text: str, keep: tuple[str, ...] = ()) -> str:
     zones in `keep`, whose names may hold a number ("Delmas 33")."""
     kept = sorted((k for k in keep if k), key=len, reverse=True)
     for at, zone in enumerate(kept):
-        text = re.sub(re.escape(zone), f"\x00{at}\x00", text, flags=re.IGNORECASE)
+        # Whole words only: a ZIP zone inside a phone number must not shield the number.
+        whole = rf"(?<!\w){re.escape(zone)}(?!\w)"
+        text = re.sub(whole, f"\x00{at}\x00", text, flags=re.IGNORECASE)
     text = _NUMBERED_UNIT.sub(" ", text)
-    text = _HAS_DIGIT.sub(lambda m: m.group(0) if "\x00" in m.group(0) else " ", text)
+    text = _HAS_DIGIT.sub(lambda m: m.group(0) if _only_zones(m.group(0)) else " ", text)
     for at, zone in enumerate(kept):
         text = text.replace(f"\x00{at}\x00", zone)
     return _SPACES.sub(" ", text).strip(_EDGES)
+
+
+def _only_zones(word: str) -> bool:
+    """True when every digit in `word` belongs to a kept zone ("02145", not "02145-5555")."""
+    return "\x00" in word and not re.search(r"\d", re.sub(r"\x00\d+\x00", "", word))
 
 
 def street_name(location: str) -> str:

@@ -39,10 +39,12 @@ def test_a_failed_insert_logs_no_number_and_no_body(hotline: Hotline, group: Gro
     worker_log.addHandler(handler)
     try:
         worker_log.error("job failed for %s", NUMBER, exc_info=failure.value)
+        worker_log.error("a driver error mentioning %s", "(617) 555-0142 or 617.555.0142")
     finally:
         worker_log.removeHandler(handler)
     written = stream.getvalue()
     assert "IntegrityError" in written  # the error itself is there for a person to read
     assert mask(NUMBER) in written  # masked as everywhere else in the log
     assert NUMBER not in written and NUMBER[2:] not in written
+    assert "555-0142" not in written and "555.0142" not in written
     assert "insulin" not in written and "Maple" not in written

@@ -50,6 +50,9 @@ PHONE_NUMBERS = [
     "need water 02145 call (617) 555 0154",
     "need water 02145 +1 617 555 0155",
     "need water 02145 call 555 01 56",
+    # The zone's own digits inside a number must not shield the number.
+    "need water 02145 call 6170214599",
+    "need food 02145, cell 02145-5501",
 ]
 # Answers to "where are you?": the whole answer is the claimant's address, never an offer's.
 LOCATION_ANSWERS = [

@@ -54,6 +54,15 @@ def test_signing_out_ends_the_session_on_the_server_too(signed_in: Web) -> None:
     assert copied.get("/dashboard/queue/rows").status_code == 401
 
 
+def test_signing_in_again_in_the_same_browser_ends_the_session_before(signed_in: Web) -> None:
+    copied = Web(signed_in.base)
+    copied.http.cookies.update(signed_in.http.cookies)  # the first dispatcher's cookie
+    assert copied.get("/dashboard/").status_code == 200
+    assert signed_in.sign_in(DEE).status_code == 302  # someone signs in over it
+    assert copied.get("/dashboard/").status_code == 302
+    assert signed_in.get("/dashboard/").status_code == 200
+
+
 def test_a_wrong_password_or_unknown_number_is_refused_alike(web: Web, people: None) -> None:
     wrong = web.sign_in(DEE, "not the password")
     unknown = web.sign_in("+16175550000", PASSWORD)

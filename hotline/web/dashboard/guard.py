@@ -131,7 +131,7 @@ def sign_in_as(opened: Sequence[Dispatcher], now: datetime) -> None:
     The cookie alone is not enough: its id must also be live in Redis, so that signing out
     ends it on the server and a copied cookie stops working at once.
     """
-    session.clear()
+    sign_out_here()  # a session already in this browser (someone else's) ends on the server too
     session_id = secrets.token_urlsafe(24)
     hotline().redis.set(_live_key(session_id), b"1", ex=int(SIGNED_IN_AT_MOST.total_seconds()))
     session["sid"] = session_id
