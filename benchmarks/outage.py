@@ -35,7 +35,6 @@ from webhook import claimed_redis, free_port, fresh_database
 from hotline import create_app
 from hotline.channels.twilio import TwilioChannel, twilio_client
 from hotline.groups import add_group
-from hotline.migrate import upgrade
 from hotline.models import (
     HelpRequest,
     InboundMessage,
@@ -45,9 +44,10 @@ from hotline.models import (
     RequestStatus,
 )
 from hotline.people import add_dispatcher, add_volunteer
-from hotline.services import Hotline, build
-from hotline.settings import Settings
-from hotline.twilio_sim.server import SimServer
+from hotline.runtime.migrate import upgrade
+from hotline.runtime.services import Hotline, build
+from hotline.runtime.settings import Settings
+from hotline.simulators.twilio_sim.server import SimServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SID, TOKEN, NUMBER = "AC" + "c" * 32, "outage-token", "+16175550100"

@@ -34,12 +34,12 @@ from webhook import free_port, fresh_database
 from hotline.channels.twilio import TwilioChannel, twilio_client
 from hotline.groups import add_group
 from hotline.inbox import record_inbound
-from hotline.migrate import upgrade
 from hotline.models import OutboundMessage, OutboundStatus
 from hotline.people import add_volunteer
-from hotline.services import build
-from hotline.settings import Settings
-from hotline.twilio_sim.server import SimServer
+from hotline.runtime.migrate import upgrade
+from hotline.runtime.services import build
+from hotline.runtime.settings import Settings
+from hotline.simulators.twilio_sim.server import SimServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SID, TOKEN, NUMBER = "AC" + "d" * 32, "workers-token", "+16175550100"

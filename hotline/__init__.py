@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from flask import Flask
 
-    from hotline.services import Hotline
-    from hotline.settings import Settings
+    from hotline.runtime.services import Hotline
+    from hotline.runtime.settings import Settings
 
 
 def create_app(settings: Settings | None = None, hotline: Hotline | None = None) -> Flask:
@@ -20,10 +20,10 @@ def create_app(settings: Settings | None = None, hotline: Hotline | None = None)
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from hotline import logs
-    from hotline.services import build
-    from hotline.settings import PRODUCTION_REQUIRED
-    from hotline.settings import Settings as SettingsType
+    from hotline.runtime import logs
+    from hotline.runtime.services import build
+    from hotline.runtime.settings import PRODUCTION_REQUIRED
+    from hotline.runtime.settings import Settings as SettingsType
     from hotline.web import (
         dashboard,
         gateway_hooks,

@@ -14,12 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.accounts import WeakPassword, hash_password, set_password
-from hotline.db import make_engine, make_session_factory
 from hotline.groups import GroupError, add_group, ensure_default_group, parse_zone
 from hotline.models import Contact, Dispatcher, Group, Volunteer
 from hotline.people import PeopleError, add_dispatcher, add_volunteer, group_by_name
 from hotline.phones import InvalidNumber, normalise
-from hotline.settings import MissingSetting, Settings
+from hotline.runtime.db import make_engine, make_session_factory
+from hotline.runtime.settings import MissingSetting, Settings
 
 
 def settings() -> Settings:
@@ -69,8 +69,8 @@ def main() -> None:
 @click.option("--expose", is_flag=True, help="allow a --host beyond loopback (a shown demo)")
 def run(host: str, port: int, sim_port: int, gateway_port: int, demo: bool, expose: bool) -> None:
     """Run the whole hotline on this machine: web, worker, Redis and a phone simulator."""
-    from hotline.embedded import run_embedded
-    from hotline.loopback import exposure_refused
+    from hotline.runtime.embedded import run_embedded
+    from hotline.simulators.loopback import exposure_refused
 
     if refused := exposure_refused(host, expose=expose):
         raise click.UsageError(refused)
@@ -84,7 +84,7 @@ def run(host: str, port: int, sim_port: int, gateway_port: int, demo: bool, expo
 @click.option("--burst", is_flag=True, help="stop when the queues are empty")
 def worker(burst: bool) -> None:
     """Run an RQ worker (with the scheduler) on the hotline's queues."""
-    from hotline.working import run_worker
+    from hotline.runtime.working import run_worker
 
     run_worker(settings(), burst=burst)
 
@@ -98,7 +98,7 @@ def db() -> None:
 @click.argument("revision", default="head")
 def db_upgrade(revision: str) -> None:
     """Create or migrate the tables (run on every release)."""
-    from hotline.migrate import upgrade
+    from hotline.runtime.migrate import upgrade
 
     s = settings()
     s.instance_path.mkdir(parents=True, exist_ok=True)
@@ -115,7 +115,7 @@ def db_upgrade(revision: str) -> None:
 @main.command()
 def sweep() -> None:
     """Rebuild pending work from the database once (workers also do this every second)."""
-    from hotline.services import build
+    from hotline.runtime.services import build
     from hotline.sweeper import sweep as sweep_once
 
     click.echo(str(sweep_once(build(settings()))))
@@ -125,7 +125,7 @@ def sweep() -> None:
 def redact() -> None:
     """Remove personal data from requests closed longer than HOTLINE_RETENTION_DAYS ago."""
     from hotline.retention import redact_closed
-    from hotline.services import build
+    from hotline.runtime.services import build
 
     s = settings()
     count = redact_closed(build(s))

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session, contains_eager
 
-from hotline.db import changed
 from hotline.models import (
     ACTIVE_STATUSES,
     UNCLAIMED_STATUSES,
@@ -40,7 +39,9 @@ from hotline.outbound import queue_sms
 from hotline.people import dispatchers_watching, first_name, on_duty_dispatchers
 from hotline.phones import display
 from hotline.ranking import Candidate, Need, rank
-from hotline.services import Hotline, Work
+from hotline.runtime.db import changed
+from hotline.runtime.queues import DispatchJob
+from hotline.runtime.services import Hotline, Work
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +90,11 @@ def volunteer_actor(volunteer: Volunteer) -> Actor:
 TIMER_SLACK = timedelta(seconds=1)
 
 
-def schedule_timer(hotline: Hotline, work: Work, due: datetime, func: str, *args: Any) -> None:
-    """Run the dispatch job `func(*args)` at `due`, once this unit of work has committed."""
-    work.after_commit(lambda: hotline.queues.dispatch_at(due, func, *args))
+def schedule_timer(
+    hotline: Hotline, work: Work, due: datetime, job: DispatchJob, *args: Any
+) -> None:
+    """Run the dispatch job `job(*args)` at `due`, once this unit of work has committed."""
+    work.after_commit(lambda: hotline.queues.dispatch_at(due, job, *args))
 
 
 def fired_early(now: datetime, due: datetime) -> bool:
@@ -101,7 +104,7 @@ def fired_early(now: datetime, due: datetime) -> bool:
 def schedule_offers(hotline: Hotline, work: Work, request: HelpRequest) -> None:
     """Ask the dispatch worker to send the next wave for this request once we commit."""
     request_id, wave = request.id, request.wave + 1
-    work.after_commit(lambda: hotline.queues.dispatch("offer_request", request_id, wave))
+    work.after_commit(lambda: hotline.queues.dispatch(DispatchJob.OFFER_REQUEST, request_id, wave))
 
 
 def offer_request(hotline: Hotline, request_id: int, wave: int) -> None:
@@ -134,7 +137,9 @@ def _advance(hotline: Hotline, request_id: int, wave: int, *, on_time: bool) -> 
             return
         if on_time and request.next_wave_at and fired_early(now, request.next_wave_at):
             # The clock moved differently: come back when it is due.
-            schedule_timer(hotline, work, request.next_wave_at, "advance_wave", request.id, wave)
+            schedule_timer(
+                hotline, work, request.next_wave_at, DispatchJob.ADVANCE_WAVE, request.id, wave
+            )
             return
         _send_wave(hotline, work, request, wave + 1)
 
@@ -182,7 +187,7 @@ def _send_wave(hotline: Hotline, work: Work, request: HelpRequest, wave: int) ->
         wave=wave,
         volunteers=[volunteer_label(volunteers[c.volunteer_id]) for c in chosen],
     )
-    schedule_timer(hotline, work, due, "advance_wave", request.id, wave)
+    schedule_timer(hotline, work, due, DispatchJob.ADVANCE_WAVE, request.id, wave)
 
 
 def _need_of(request: HelpRequest) -> Need:
@@ -501,7 +506,7 @@ def _claimed(
         volunteer=first_name(volunteer.contact),
     )
     due = now + group.config.stale_claim
-    schedule_timer(hotline, work, due, "check_claim", request.id)
+    schedule_timer(hotline, work, due, DispatchJob.CHECK_CLAIM, request.id)
 
 
 def send_details(
@@ -571,7 +576,7 @@ def decline(hotline: Hotline, work: Work, offer: Offer) -> None:
     )
     if request.status == RequestStatus.OFFERING and not waiting:
         rid, wave = request.id, request.wave
-        work.after_commit(lambda: hotline.queues.dispatch("advance_wave_now", rid, wave))
+        work.after_commit(lambda: hotline.queues.dispatch(DispatchJob.ADVANCE_WAVE_NOW, rid, wave))
 
 
 def finish(
@@ -750,7 +755,9 @@ def check_claim(hotline: Hotline, request_id: int) -> None:
         rid = request.id
         if request.stale_prompted_at is None:
             if request.claimed_at and fired_early(now, request.claimed_at + stale_after):
-                schedule_timer(hotline, work, request.claimed_at + stale_after, "check_claim", rid)
+                schedule_timer(
+                    hotline, work, request.claimed_at + stale_after, DispatchJob.CHECK_CLAIM, rid
+                )
                 return
             request.stale_prompted_at = now
             record_event(session, request, SYSTEM, "stale_prompted", now)
@@ -764,12 +771,16 @@ def check_claim(hotline: Hotline, request_id: int) -> None:
                 dedupe=f"stale:{request.id}:{volunteer.id}:{request.claimed_at}",
                 code=request.code,
             )
-            schedule_timer(hotline, work, now + alert_after, "check_claim", rid)
+            schedule_timer(hotline, work, now + alert_after, DispatchJob.CHECK_CLAIM, rid)
             return
         if request.stale_alerted_at is None:
             if fired_early(now, request.stale_prompted_at + alert_after):
                 schedule_timer(
-                    hotline, work, request.stale_prompted_at + alert_after, "check_claim", rid
+                    hotline,
+                    work,
+                    request.stale_prompted_at + alert_after,
+                    DispatchJob.CHECK_CLAIM,
+                    rid,
                 )
                 return
             request.stale_alerted_at = now

@@ -21,7 +21,7 @@ from hotline.intake import handle_inbound
 from hotline.models import Group, InboundMessage, Priority
 from hotline.people import on_duty_dispatchers
 from hotline.phones import mask
-from hotline.services import Hotline, Work
+from hotline.runtime.services import Hotline, Work
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from hotline.models import Group
 from hotline.phones import InvalidNumber, normalise
-from hotline.settings import Settings
+from hotline.runtime.settings import Settings
 
 
 class GroupError(ValueError):

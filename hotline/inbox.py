@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from hotline.models import Group, InboundMessage, OutboundMessage
 from hotline.phones import normalise_loose, region_of
-from hotline.services import Hotline
+from hotline.runtime.services import Hotline
 from hotline.storable import (
     NUMBER_LENGTH,
     OPT_OUT_LENGTH,

@@ -14,9 +14,8 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from hotline import dispatch, logs
+from hotline import dispatch
 from hotline.board import open_queue, queue_line
-from hotline.db import changed
 from hotline.dispatch import say
 from hotline.models import (
     AidOffer,
@@ -52,7 +51,10 @@ from hotline.people import (
     volunteer_of,
 )
 from hotline.phones import display, mask
-from hotline.services import Hotline, Work
+from hotline.runtime import logs
+from hotline.runtime.db import changed
+from hotline.runtime.queues import DispatchJob
+from hotline.runtime.services import Hotline, Work
 from hotline.sms.commands import (
     LOCAL_STOP_WORDS,
     Command,
@@ -395,7 +397,9 @@ class Conversation:
             dispatch.schedule_offers(self.hotline, self.work, request)
             return
         due = now + self.group.config.wave_timeout
-        dispatch.schedule_timer(self.hotline, self.work, due, "location_timeout", request.id)
+        dispatch.schedule_timer(
+            self.hotline, self.work, due, DispatchJob.LOCATION_TIMEOUT, request.id
+        )
 
     def add_detail(
         self, request: HelpRequest, text: str, triage: TriageResult, actor: Actor

@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hotline import logs
 from hotline.models import (
     ACTIVE_STATUSES,
     Contact,
@@ -21,6 +20,7 @@ from hotline.models import (
     RequestEvent,
     Urgency,
 )
+from hotline.runtime import logs
 from hotline.sms.templates import WithPhrase
 
 LANGUAGE_NAMES = {"en": "English", "es": "Espanol", "fr": "Francais", "ht": "Kreyol"}

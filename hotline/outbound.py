@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from hotline.channels import ChannelError, SendResult, SmsChannel
 from hotline.channels.twilio import OPTED_OUT
-from hotline.db import changed
 from hotline.models import Contact, Group, OutboundMessage, OutboundStatus, Priority
 from hotline.phones import mask
-from hotline.services import Hotline, Work
+from hotline.runtime.db import changed
+from hotline.runtime.services import Hotline, Work
 
 log = logging.getLogger(__name__)
 

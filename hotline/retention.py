@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from hotline.models import HelpRequest, InboundMessage, OutboundMessage, RequestStatus, VoiceCall
 from hotline.needs import SYSTEM, record_event
-from hotline.services import Hotline
+from hotline.runtime.services import Hotline
 
 REDACTED = "[removed after the retention period]"
 

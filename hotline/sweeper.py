@@ -26,7 +26,6 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from hotline.board import open_queue, queue_line
-from hotline.db import changed
 from hotline.dispatch import say
 from hotline.models import (
     Group,
@@ -39,8 +38,10 @@ from hotline.models import (
 )
 from hotline.people import dispatchers_watching, on_duty_dispatchers
 from hotline.retention import redact_closed
-from hotline.services import Hotline, build
-from hotline.settings import Settings
+from hotline.runtime.db import changed
+from hotline.runtime.queues import DispatchJob
+from hotline.runtime.services import Hotline, build
+from hotline.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -220,20 +221,20 @@ def _timers(hotline: Hotline, session: Session, group: Group, now: datetime) -> 
         group.config.stale_alert,
     )
     due = now - GRACE
-    jobs: list[tuple[str, tuple[int, ...]]] = []
+    jobs: list[tuple[DispatchJob, tuple[int, ...]]] = []
     in_group = HelpRequest.group_id == group.id
     for request_id, wave_number in session.execute(
         select(HelpRequest.id, HelpRequest.wave).where(
             in_group, HelpRequest.status == RequestStatus.OFFERING, HelpRequest.next_wave_at <= due
         )
     ):
-        jobs.append(("advance_wave", (request_id, wave_number)))
+        jobs.append((DispatchJob.ADVANCE_WAVE, (request_id, wave_number)))
     for request_id, wave_number in session.execute(
         select(HelpRequest.id, HelpRequest.wave).where(
             in_group, HelpRequest.status == RequestStatus.OPEN, HelpRequest.updated_at <= due
         )
     ):
-        jobs.append(("offer_request", (request_id, wave_number + 1)))
+        jobs.append((DispatchJob.OFFER_REQUEST, (request_id, wave_number + 1)))
     for (request_id,) in session.execute(
         select(HelpRequest.id).where(
             in_group,
@@ -241,7 +242,7 @@ def _timers(hotline: Hotline, session: Session, group: Group, now: datetime) -> 
             HelpRequest.location_asked_at <= due - wave,
         )
     ):
-        jobs.append(("location_timeout", (request_id,)))
+        jobs.append((DispatchJob.LOCATION_TIMEOUT, (request_id,)))
     for (request_id,) in session.execute(
         select(HelpRequest.id).where(
             in_group,
@@ -257,11 +258,11 @@ def _timers(hotline: Hotline, session: Session, group: Group, now: datetime) -> 
             ),
         )
     ):
-        jobs.append(("check_claim", (request_id,)))
+        jobs.append((DispatchJob.CHECK_CLAIM, (request_id,)))
     count = 0
-    for func, args in jobs:
-        if _once(hotline, func, ":".join(map(str, args)), GRACE.total_seconds()):
-            hotline.queues.dispatch(func, *args, attempt=_minute(now))
+    for job, args in jobs:
+        if _once(hotline, job, ":".join(map(str, args)), GRACE.total_seconds()):
+            hotline.queues.dispatch(job, *args, attempt=_minute(now))
             count += 1
     return count
 

@@ -32,14 +32,14 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from hotline import create_app
 from hotline.channels.twilio import TwilioChannel, twilio_client
-from hotline.clock import SettableClock
-from hotline.db import make_engine
 from hotline.groups import add_group
-from hotline.migrate import upgrade
 from hotline.models import Base, Group
-from hotline.services import Hotline, build, install
-from hotline.settings import Settings
-from hotline.twilio_sim.server import SimServer
+from hotline.runtime.clock import SettableClock
+from hotline.runtime.db import make_engine
+from hotline.runtime.migrate import upgrade
+from hotline.runtime.services import Hotline, build, install
+from hotline.runtime.settings import Settings
+from hotline.simulators.twilio_sim.server import SimServer
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

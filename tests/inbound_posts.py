@@ -11,7 +11,7 @@ import requests
 from story import AUTH_TOKEN, HOTLINE_NUMBER
 from twilio.request_validator import RequestValidator
 
-from hotline.services import Hotline
+from hotline.runtime.services import Hotline
 
 GATEWAY_KEY = "gateway-signing-key"
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from hotline import demo
 from hotline.models import Group, HelpRequest
-from hotline.services import Hotline
+from hotline.runtime.services import Hotline
 
 NEIGHBOUR = demo.NEIGHBOUR.number
 ROSA = demo.ROSA.number  # another neighbour

@@ -8,9 +8,9 @@ from rq import SimpleWorker
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 
 from hotline import demo
-from hotline.queues import ALL_QUEUES
-from hotline.services import Hotline
-from hotline.twilio_sim.server import SimServer
+from hotline.runtime.queues import ALL_QUEUES
+from hotline.runtime.services import Hotline
+from hotline.simulators.twilio_sim.server import SimServer
 
 ACCOUNT_SID = "AC" + "0" * 31 + "1"
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"

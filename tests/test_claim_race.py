@@ -24,8 +24,8 @@ from hotline.models import (
     RequestStatus,
 )
 from hotline.people import add_volunteer
-from hotline.services import Hotline
-from hotline.twilio_sim.server import SimServer
+from hotline.runtime.services import Hotline
+from hotline.simulators.twilio_sim.server import SimServer
 
 RACERS = [f"+1617555{n:04d}" for n in range(200, 220)]
 

@@ -13,9 +13,9 @@ from sqlalchemy import Engine, select
 
 from hotline import create_app
 from hotline.cli import main
-from hotline.db import make_session_factory
 from hotline.models import Contact, Dispatcher, Group, Volunteer
-from hotline.settings import MissingSetting, Settings
+from hotline.runtime.db import make_session_factory
+from hotline.runtime.settings import MissingSetting, Settings
 
 
 @pytest.fixture

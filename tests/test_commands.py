@@ -37,8 +37,8 @@ from hotline.models import (
     Volunteer,
 )
 from hotline.people import add_volunteer
-from hotline.services import Hotline
-from hotline.twilio_sim.server import SimServer
+from hotline.runtime.services import Hotline
+from hotline.simulators.twilio_sim.server import SimServer
 
 
 @pytest.fixture

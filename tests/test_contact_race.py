@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from hotline.models import Contact, Group
 from hotline.people import contact_for
-from hotline.services import Hotline
+from hotline.runtime.services import Hotline
 
 
 def test_two_workers_meeting_a_new_number_at_once_share_one_contact(

@@ -11,10 +11,10 @@ from people import BEN, NEIGHBOUR, add_cast, code_in
 from sqlalchemy import select
 from story import Story
 
-from hotline.clock import SettableClock
 from hotline.models import Group, InboundMessage
 from hotline.retention import redact_closed
-from hotline.services import Hotline
+from hotline.runtime.clock import SettableClock
+from hotline.runtime.services import Hotline
 
 
 @pytest.fixture

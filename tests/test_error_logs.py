@@ -8,10 +8,10 @@ import logging
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from hotline import logs
 from hotline.models import Contact, Group, InboundMessage
 from hotline.phones import mask
-from hotline.services import Hotline
+from hotline.runtime import logs
+from hotline.runtime.services import Hotline
 
 NUMBER = "+16175550142"
 WORDS = "my daughter needs insulin, 27 Maple St"

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from hotline.cli import main
-from hotline.loopback import is_loopback
-from hotline.twilio_sim.__main__ import parse_args
+from hotline.simulators.loopback import is_loopback
+from hotline.simulators.twilio_sim.__main__ import parse_args
 
 SID_ARGS = ["--account-sid", "AC" + "4" * 32, "--auth-token", "token"]
 
@@ -38,7 +38,16 @@ def test_which_hosts_are_this_machine_only(host: str, loopback: bool) -> None:
 
 def test_the_phone_simulator_refuses_a_public_host_in_one_line() -> None:
     process = subprocess.run(
-        [sys.executable, "-m", "hotline.twilio_sim", "--host", "0.0.0.0", "--port", "0", *SID_ARGS],
+        [
+            sys.executable,
+            "-m",
+            "hotline.simulators.twilio_sim",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "0",
+            *SID_ARGS,
+        ],
         capture_output=True,
         text=True,
         timeout=60,

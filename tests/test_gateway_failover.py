@@ -16,12 +16,12 @@ from story import ACCOUNT_SID, AUTH_TOKEN, Story, run_jobs
 
 from hotline.channels.gateway import GatewayChannel
 from hotline.channels.twilio import TwilioChannel, twilio_client
-from hotline.clock import SettableClock
-from hotline.gateway_sim.server import GatewaySim
 from hotline.models import Group, InboundMessage, OutboundMessage, OutboundStatus
-from hotline.services import Hotline
+from hotline.runtime.clock import SettableClock
+from hotline.runtime.services import Hotline
+from hotline.simulators.gateway_sim.server import GatewaySim
+from hotline.simulators.twilio_sim.server import SimServer
 from hotline.sweeper import sweep
-from hotline.twilio_sim.server import SimServer
 
 GATEWAY_NUMBER = "+16175550177"
 KEY = "gateway-signing-key"

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from story import Story
 
 from hotline.models import Group, InboundMessage
-from hotline.services import Hotline
+from hotline.runtime.services import Hotline
 
 EXAMPLES = int(os.environ.get("HOTLINE_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(

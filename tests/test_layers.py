@@ -19,8 +19,8 @@ PURE = [
     "hotline.sms.templates",
     "hotline.phones",
     "hotline.ranking",
-    "hotline.clock",
-    "hotline.settings",
+    "hotline.runtime.clock",
+    "hotline.runtime.settings",
     "hotline.voice.script",
 ]
 PLUMBING = ("flask", "werkzeug", "redis", "rq", "twilio", "sqlalchemy")

@@ -13,8 +13,8 @@ from story import AUTH_TOKEN, HOTLINE_NUMBER
 from twilio.request_validator import RequestValidator
 
 from hotline.models import Group
-from hotline.services import Hotline
-from hotline.twilio_sim.server import SimServer
+from hotline.runtime.services import Hotline
+from hotline.simulators.twilio_sim.server import SimServer
 from hotline.voice.prompts import VoicePrompts
 
 CALLER = "+16175550177"

@@ -9,7 +9,7 @@ from story import Story
 
 from hotline.intake import OPT_OUT_TYPE_LENGTH
 from hotline.models import Contact, Group, OutboundMessage, OutboundStatus, RequestStatus
-from hotline.services import Hotline
+from hotline.runtime.services import Hotline
 from hotline.sms.commands import compliance_keyword
 
 GROUP = "Somerville Mutual Aid"

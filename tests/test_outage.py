@@ -22,7 +22,6 @@ from story import (
     run_jobs,
 )
 
-from hotline.clock import SettableClock
 from hotline.models import (
     Dispatcher,
     Group,
@@ -34,9 +33,10 @@ from hotline.models import (
 )
 from hotline.outbound import queue_sms
 from hotline.people import contact_for
-from hotline.services import Hotline
+from hotline.runtime.clock import SettableClock
+from hotline.runtime.services import Hotline
+from hotline.simulators.twilio_sim.server import SimServer
 from hotline.sweeper import GRACE, sweep
-from hotline.twilio_sim.server import SimServer
 
 
 @pytest.fixture

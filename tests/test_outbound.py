@@ -11,10 +11,10 @@ from story import Story, run_jobs
 from hotline.models import Contact, Group, OutboundMessage, OutboundStatus
 from hotline.outbound import queue_sms, send_outbound
 from hotline.people import contact_for
-from hotline.queues import OUTBOUND
-from hotline.services import Hotline
+from hotline.runtime.queues import OUTBOUND
+from hotline.runtime.services import Hotline
+from hotline.simulators.twilio_sim.server import SimServer
 from hotline.sweeper import sweep
-from hotline.twilio_sim.server import SimServer
 
 PHONE = "+16175550111"
 

@@ -14,14 +14,14 @@ from sqlalchemy import Engine, select
 from story import HOTLINE_NUMBER, Story
 
 from hotline import sweeper
-from hotline.clock import SettableClock
 from hotline.failures import BACKOFF
 from hotline.inbox import record_inbound
 from hotline.models import Group, InboundMessage, RequestStatus
-from hotline.queues import ALL_QUEUES, INBOUND, INBOUND_RETRY
-from hotline.services import Hotline
+from hotline.runtime.clock import SettableClock
+from hotline.runtime.queues import ALL_QUEUES, INBOUND, INBOUND_RETRY
+from hotline.runtime.services import Hotline
+from hotline.simulators.twilio_sim.server import SimServer
 from hotline.sweeper import GRACE, sweep
-from hotline.twilio_sim.server import SimServer
 
 FLOODER = "+16175550166"
 

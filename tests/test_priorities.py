@@ -6,8 +6,8 @@ from people import ANA, BEN, DEE, NEIGHBOUR, add_cast
 from story import Story
 
 from hotline.models import Group
-from hotline.services import Hotline
-from hotline.twilio_sim.server import SimServer
+from hotline.runtime.services import Hotline
+from hotline.simulators.twilio_sim.server import SimServer
 
 
 def test_the_acknowledgement_goes_before_the_offers(

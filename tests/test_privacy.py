@@ -15,8 +15,8 @@ from test_gateway_failover import gateway  # noqa: F401  (a fixture: usefixtures
 
 from hotline.models import Group, HelpRequest, OutboundMessage
 from hotline.needs import offer_need, rough_area
-from hotline.services import Hotline
-from hotline.twilio_sim.server import SimServer
+from hotline.runtime.services import Hotline
+from hotline.simulators.twilio_sim.server import SimServer
 
 VOLUNTEERS = (ANA, BEN, CARLA)
 ZONE = "02145"  # a ZIP is a zone, not a private fact: the offer may say it

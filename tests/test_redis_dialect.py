@@ -12,8 +12,8 @@ from backends import EmbeddedRedis
 from redis import Redis
 
 from hotline.accounts import LoginCodes, RateLimit
-from hotline.breaker import Breaker
-from hotline.ratelimit import MenuLimit, SendRate
+from hotline.runtime.breaker import Breaker
+from hotline.runtime.ratelimit import MenuLimit, SendRate
 
 # The minimum the README names for production: the embedded server's own version.
 MINIMUM = (6, 2)

@@ -17,7 +17,7 @@ from hotline.models import (
     RequestEvent,
     RequestStatus,
 )
-from hotline.services import Hotline
+from hotline.runtime.services import Hotline
 
 
 @pytest.fixture

@@ -23,9 +23,9 @@ from hotline.models import (
     VoiceCall,
 )
 from hotline.people import add_dispatcher
-from hotline.services import Hotline
-from hotline.twilio_sim.server import SimServer
-from hotline.twilio_sim.voice import TWIML_ATTRIBUTES, TWIML_CHILDREN, Call
+from hotline.runtime.services import Hotline
+from hotline.simulators.twilio_sim.server import SimServer
+from hotline.simulators.twilio_sim.voice import TWIML_ATTRIBUTES, TWIML_CHILDREN, Call
 from hotline.voice.prompts import VoicePrompts
 
 CALLER = "+16175550177"

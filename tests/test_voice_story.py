@@ -8,8 +8,8 @@ from story import Story
 
 from hotline.models import Group, HelpRequest, RequestEvent, RequestStatus
 from hotline.phones import display
-from hotline.services import Hotline
-from hotline.twilio_sim.server import SimServer
+from hotline.runtime.services import Hotline
+from hotline.simulators.twilio_sim.server import SimServer
 
 LANDLINE = "+16175550166"
 

@@ -10,9 +10,9 @@ from twilio.request_validator import RequestValidator
 
 from hotline.groups import add_group
 from hotline.models import Group, InboundMessage
-from hotline.queues import INBOUND
-from hotline.services import Hotline
-from hotline.twilio_sim.server import SimServer
+from hotline.runtime.queues import INBOUND
+from hotline.runtime.services import Hotline
+from hotline.simulators.twilio_sim.server import SimServer
 
 
 def inbound_rows(h: Hotline) -> list[InboundMessage]:

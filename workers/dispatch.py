@@ -1,7 +1,7 @@
 """RQ jobs for dispatch: offer waves, their timers, stale-claim checks, location timeouts."""
 
 from hotline import dispatch
-from hotline.services import current
+from hotline.runtime.services import current
 
 
 def offer_request(request_id: int, wave: int) -> None:

@@ -1,6 +1,6 @@
 """RQ job: sweep now (a channel came back, or an operator asked)."""
 
-from hotline.services import current
+from hotline.runtime.services import current
 from hotline.sweeper import sweep as _sweep
 
 

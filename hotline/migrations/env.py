@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from hotline.db import make_engine
 from hotline.models import Base
+from hotline.runtime.db import make_engine
 
 config = context.config
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from hotline.models import Group, HelpRequest, VoiceCall
 from hotline.phones import normalise_loose
-from hotline.services import Hotline, Work
+from hotline.runtime.services import Hotline, Work
 from hotline.triage import Zone
 from hotline.voice.menu import CallState, MenuConfig, Step, advance, start
 from hotline.voice.opening import sync_request

@@ -20,7 +20,7 @@ from hotline.models import (
 )
 from hotline.needs import neighbour_actor, open_request, record_event
 from hotline.people import contact_for
-from hotline.services import Hotline, Work
+from hotline.runtime.services import Hotline, Work
 from hotline.triage import Zone
 from hotline.voice.menu import (
     DEFAULT_CALLBACK,

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from hotline.inbox import record_inbound
 from hotline.outbound import record_status
 from hotline.people import PeopleError, group_by_name
-from hotline.services import Hotline
+from hotline.runtime.services import Hotline
 
 log = logging.getLogger(__name__)
 bp = Blueprint("gateway", __name__, url_prefix="/gateway")

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app
 from redis.exceptions import RedisError
 from sqlalchemy import text
 
-from hotline.services import Hotline
+from hotline.runtime.services import Hotline
 
 bp = Blueprint("health", __name__)
 

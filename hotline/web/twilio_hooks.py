@@ -14,7 +14,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from hotline.failures import handle
 from hotline.inbox import inline_replies_for, record_inbound
 from hotline.outbound import record_status
-from hotline.services import Hotline
+from hotline.runtime.services import Hotline
 
 log = logging.getLogger(__name__)
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")

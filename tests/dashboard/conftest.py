@@ -11,7 +11,7 @@ from hotline.accounts import set_password
 from hotline.models import Group, RequestStatus, Urgency
 from hotline.needs import open_request
 from hotline.people import add_dispatcher, add_volunteer, contact_for
-from hotline.services import Hotline
+from hotline.runtime.services import Hotline
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from hotline import demo
 from hotline.models import HelpRequest
-from hotline.services import Hotline
+from hotline.runtime.services import Hotline
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 PASSWORD = "correct horse battery"

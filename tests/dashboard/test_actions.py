@@ -17,8 +17,8 @@ from hotline.models import (
     Volunteer,
 )
 from hotline.people import add_volunteer
-from hotline.services import Hotline
-from hotline.twilio_sim.server import SimServer
+from hotline.runtime.services import Hotline
+from hotline.simulators.twilio_sim.server import SimServer
 
 
 def events(h: Hotline, code: str) -> list[tuple[str, str, str, dict[str, object]]]:

@@ -12,8 +12,8 @@ from story import run_jobs
 from werkzeug.serving import BaseWSGIServer
 
 from hotline.models import Urgency
-from hotline.services import Hotline
-from hotline.twilio_sim.server import SimServer
+from hotline.runtime.services import Hotline
+from hotline.simulators.twilio_sim.server import SimServer
 
 sync_api = pytest.importorskip("playwright.sync_api")
 

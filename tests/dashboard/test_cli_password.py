@@ -10,8 +10,8 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from hotline.cli import main
-from hotline.db import make_engine, make_session_factory
 from hotline.models import Dispatcher
+from hotline.runtime.db import make_engine, make_session_factory
 
 
 def test_dispatcher_passwords_from_the_command_line(

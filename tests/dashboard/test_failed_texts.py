@@ -11,10 +11,10 @@ from poison import poisoned
 from sqlalchemy import Engine, select
 from story import HOTLINE_NUMBER, Story
 
-from hotline.clock import SettableClock
 from hotline.failures import BACKOFF
 from hotline.models import InboundMessage
-from hotline.services import Hotline
+from hotline.runtime.clock import SettableClock
+from hotline.runtime.services import Hotline
 from hotline.sweeper import sweep
 
 SENDER = "+16175550166"

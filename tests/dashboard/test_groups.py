@@ -12,8 +12,8 @@ from hotline.accounts import set_password
 from hotline.groups import add_group
 from hotline.models import Group
 from hotline.people import add_dispatcher
-from hotline.services import Hotline
-from hotline.twilio_sim.server import SimServer
+from hotline.runtime.services import Hotline
+from hotline.simulators.twilio_sim.server import SimServer
 
 OTHER_PASSWORD = "another long passphrase"
 

@@ -14,7 +14,7 @@ from werkzeug.serving import BaseWSGIServer
 from hotline import create_app
 from hotline.groups import add_group
 from hotline.models import Group, RequestStatus, Urgency
-from hotline.services import Hotline
+from hotline.runtime.services import Hotline
 
 PAGE_BUDGET = 60 * 1024
 

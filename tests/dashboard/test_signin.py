@@ -14,10 +14,10 @@ from story import run_jobs
 
 from hotline import create_app
 from hotline.accounts import set_password
-from hotline.clock import SettableClock
 from hotline.models import Contact, Dispatcher
-from hotline.services import Hotline
-from hotline.twilio_sim.server import SimServer
+from hotline.runtime.clock import SettableClock
+from hotline.runtime.services import Hotline
+from hotline.simulators.twilio_sim.server import SimServer
 from hotline.web.dashboard.signin import PASSWORDS_PER_NUMBER
 
 

@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from hotline.channels.gateway import GatewayChannel
-from hotline.gateway_sim import GatewaySim
+from hotline.simulators.gateway_sim import GatewaySim
 
 USERNAME = "sms"
 PASSWORD = "gateway-test-password"

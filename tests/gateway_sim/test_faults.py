@@ -10,7 +10,7 @@ import requests
 
 from hotline.channels import ChannelError
 from hotline.channels.gateway import GatewayChannel
-from hotline.gateway_sim import GatewaySim
+from hotline.simulators.gateway_sim import GatewaySim
 
 NEIGHBOUR = "+12025550101"
 LANDLINE = "+12025550199"

@@ -22,7 +22,7 @@ def test_standalone_gateway_serves_until_terminated() -> None:
         [
             sys.executable,
             "-m",
-            "hotline.gateway_sim",
+            "hotline.simulators.gateway_sim",
             "--port",
             "0",
             "--username",

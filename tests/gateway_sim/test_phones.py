@@ -9,8 +9,8 @@ import pytest
 import requests
 
 from hotline.channels.gateway import GatewayChannel
-from hotline.gateway_sim import GatewaySim
-from hotline.twilio_sim.server import SimServer
+from hotline.simulators.gateway_sim import GatewaySim
+from hotline.simulators.twilio_sim.server import SimServer
 
 NEIGHBOUR = "+12025550101"
 LANDLINE = "+12025550199"

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hotline.clock import SettableClock
-from hotline.gateway_sim import GatewaySim
-from hotline.gateway_sim.webhooks import sign
+from hotline.runtime.clock import SettableClock
+from hotline.simulators.gateway_sim import GatewaySim
+from hotline.simulators.gateway_sim.webhooks import sign
 
 NEIGHBOUR = "+12025550101"
 NANOID = re.compile(r"[A-Za-z0-9_-]{21}")

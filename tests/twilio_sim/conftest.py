@@ -13,7 +13,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from hotline.channels.twilio import twilio_client
-from hotline.twilio_sim.server import SimServer
+from hotline.simulators.twilio_sim.server import SimServer
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "sim-test-token"

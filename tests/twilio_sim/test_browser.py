@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from browser import chromium_context
 
-from hotline.twilio_sim.server import SimServer
-from hotline.twilio_sim.state import CARRIER_CONFIRMATIONS
+from hotline.simulators.twilio_sim.server import SimServer
+from hotline.simulators.twilio_sim.state import CARRIER_CONFIRMATIONS
 
 sync_api = pytest.importorskip("playwright.sync_api")
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from twilio.rest import Client
 
-from hotline.twilio_sim.server import SimServer
+from hotline.simulators.twilio_sim.server import SimServer
 
 NEIGHBOUR = "+12025550101"
 

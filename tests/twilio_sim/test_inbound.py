@@ -9,8 +9,8 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from hotline.twilio_sim.server import SimServer
-from hotline.twilio_sim.state import CARRIER_CONFIRMATIONS
+from hotline.simulators.twilio_sim.server import SimServer
+from hotline.simulators.twilio_sim.state import CARRIER_CONFIRMATIONS
 
 NEIGHBOUR = "+12025550101"
 VOLUNTEER = "+12025550102"

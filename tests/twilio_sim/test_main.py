@@ -22,7 +22,7 @@ def test_standalone_sim_serves_until_terminated() -> None:
         [
             sys.executable,
             "-m",
-            "hotline.twilio_sim",
+            "hotline.simulators.twilio_sim",
             "--port",
             "0",
             "--account-sid",

@@ -8,8 +8,8 @@ from typing import Any
 import requests
 from twilio.rest import Client
 
-from hotline.twilio_sim.server import SimServer
-from hotline.twilio_sim.state import PhonePreset
+from hotline.simulators.twilio_sim.server import SimServer
+from hotline.simulators.twilio_sim.state import PhonePreset
 
 NEIGHBOUR = "+12025550101"
 VOLUNTEER = "+12025550102"

@@ -12,7 +12,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from hotline.channels.twilio import twilio_client
-from hotline.twilio_sim.server import SimServer
+from hotline.simulators.twilio_sim.server import SimServer
 
 NEIGHBOUR = "+12025550101"
 SID = re.compile(r"SM[0-9a-f]{32}")

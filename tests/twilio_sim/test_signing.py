@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hotline.twilio_sim.signing import compute_signature, is_valid
+from hotline.simulators.twilio_sim.signing import compute_signature, is_valid
 
 VECTORS = Path("/work/shared/data/twilio/signature_vectors.json")
 

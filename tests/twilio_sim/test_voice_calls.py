@@ -13,8 +13,8 @@ from twilio.request_validator import RequestValidator
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from hotline.twilio_sim.server import SimServer
-from hotline.twilio_sim.voice import APPLICATION_ERROR, MAX_HOPS, CallOver, Spoken
+from hotline.simulators.twilio_sim.server import SimServer
+from hotline.simulators.twilio_sim.voice import APPLICATION_ERROR, MAX_HOPS, CallOver, Spoken
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 AUTH_TOKEN = "sim-test-token"

@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import update
 
 from hotline import dispatch
-from hotline.db import changed
 from hotline.models import (
     ACTIVE_STATUSES,
     UNCLAIMED_STATUSES,
@@ -29,7 +28,8 @@ from hotline.models import (
 )
 from hotline.needs import Actor, record_event
 from hotline.outbound import queue_sms
-from hotline.services import Hotline, Work
+from hotline.runtime.db import changed
+from hotline.runtime.services import Hotline, Work
 
 NOTE_LIMIT = 60  # the {detail} placeholder's limit: a longer note would be clipped unseen
 

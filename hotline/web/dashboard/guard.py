@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 from hotline.accounts import session_stamp
 from hotline.models import Dispatcher, Group, HelpRequest
 from hotline.needs import Actor
-from hotline.services import Hotline
+from hotline.runtime.services import Hotline
 from hotline.web.dashboard.blueprint import bp
 
 csrf = CSRFProtect()

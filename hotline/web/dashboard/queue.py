@@ -10,7 +10,7 @@ from flask import Response, current_app, redirect, render_template, request, url
 from flask.typing import ResponseReturnValue
 
 from hotline.failures import failed_texts
-from hotline.services import Hotline
+from hotline.runtime.services import Hotline
 from hotline.web.dashboard.blueprint import bp
 from hotline.web.dashboard.guard import desk, group_of, hotline, touch
 from hotline.web.dashboard.listing import (

@@ -14,7 +14,7 @@ from hotline.dispatch import volunteer_label
 from hotline.models import Contact, Group, HelpRequest, RequestStatus, Urgency, Volunteer
 from hotline.needs import full_address
 from hotline.phones import display
-from hotline.services import Hotline, Work
+from hotline.runtime.services import Hotline, Work
 from hotline.triage import CATEGORIES
 from hotline.web.dashboard import actions
 from hotline.web.dashboard.blueprint import bp

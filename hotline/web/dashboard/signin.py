@@ -11,7 +11,7 @@ from hotline.accounts import LoginCodes, RateLimit, check_password, dispatchers_
 from hotline.models import Dispatcher, Group, Priority
 from hotline.outbound import queue_sms
 from hotline.phones import normalise
-from hotline.services import Hotline, Work
+from hotline.runtime.services import Hotline, Work
 from hotline.web.dashboard.blueprint import bp
 from hotline.web.dashboard.guard import (
     desk_to_switch_to,

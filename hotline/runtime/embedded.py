@@ -17,11 +17,11 @@ from types import FrameType
 from werkzeug.serving import make_server
 
 from hotline import demo as cast
-from hotline.db import make_engine, make_session_factory
 from hotline.groups import ensure_default_group
-from hotline.migrate import upgrade
 from hotline.phones import display
-from hotline.settings import Settings
+from hotline.runtime.db import make_engine, make_session_factory
+from hotline.runtime.migrate import upgrade
+from hotline.runtime.settings import Settings
 
 
 def embedded_settings(settings: Settings, port: int, sim_url: str | None) -> Settings:
@@ -57,10 +57,10 @@ def run_embedded(
     settings: Settings, *, host: str, port: int, sim_port: int, demo: bool, gateway_port: int = 0
 ) -> None:
     from hotline import create_app
-    from hotline.gateway_sim.server import GatewaySim
-    from hotline.services import build
-    from hotline.twilio_sim.server import SimServer
-    from hotline.twilio_sim.state import PhonePreset
+    from hotline.runtime.services import build
+    from hotline.simulators.gateway_sim.server import GatewaySim
+    from hotline.simulators.twilio_sim.server import SimServer
+    from hotline.simulators.twilio_sim.state import PhonePreset
 
     instance = settings.instance_path
     instance.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, jsonify, request
 
-from hotline.gateway_sim.state import EVENTS, Event, GatewayMessage, GatewayState
+from hotline.simulators.gateway_sim.state import EVENTS, Event, GatewayMessage, GatewayState
 
 # Longest outage another process may ask for; nothing can reach the sim to lift it sooner.
 MAX_OFFLINE_SECONDS = 300.0

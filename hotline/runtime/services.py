@@ -17,16 +17,16 @@ from redis import Redis
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from hotline.breaker import Breaker
 from hotline.channels import SmsChannel
 from hotline.channels.gateway import GatewayChannel
 from hotline.channels.twilio import TwilioChannel, twilio_client
-from hotline.clock import Clock, SystemClock
-from hotline.db import make_engine, make_session_factory
 from hotline.models import Group
-from hotline.queues import Queues
-from hotline.ratelimit import MenuLimit, SendRate
-from hotline.settings import Settings
+from hotline.runtime.breaker import Breaker
+from hotline.runtime.clock import Clock, SystemClock
+from hotline.runtime.db import make_engine, make_session_factory
+from hotline.runtime.queues import Queues
+from hotline.runtime.ratelimit import MenuLimit, SendRate
+from hotline.runtime.settings import Settings
 from hotline.sms.templates import TemplateBook, default_template_root
 from hotline.triage import Triager, Zone
 

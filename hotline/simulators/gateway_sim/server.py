@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 
-from hotline.clock import Clock, SystemClock
-from hotline.gateway_sim.app import Hooks, create_gateway_app
-from hotline.gateway_sim.state import (
+from hotline.runtime.clock import Clock, SystemClock
+from hotline.simulators.gateway_sim.app import Hooks, create_gateway_app
+from hotline.simulators.gateway_sim.state import (
     HOTLINE_EVENTS,
     Event,
     GatewayMessage,
@@ -20,10 +20,10 @@ from hotline.gateway_sim.state import (
     WebhookDelivery,
     new_id,
 )
-from hotline.gateway_sim.webhooks import DEFAULT_RETRY_DELAYS, WebhookSender, device_time
-from hotline.loopback import Later, Listener, LoopbackServer
+from hotline.simulators.gateway_sim.webhooks import DEFAULT_RETRY_DELAYS, WebhookSender, device_time
+from hotline.simulators.loopback import Later, Listener, LoopbackServer
+from hotline.simulators.twilio_sim.server import SimServer
 from hotline.sms.segments import segment_count
-from hotline.twilio_sim.server import SimServer
 
 log = logging.getLogger(__name__)
 

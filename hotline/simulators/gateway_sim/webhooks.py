@@ -12,7 +12,13 @@ from datetime import datetime, timedelta, timezone
 
 import requests
 
-from hotline.gateway_sim.state import Event, GatewayState, Webhook, WebhookDelivery, new_id
+from hotline.simulators.gateway_sim.state import (
+    Event,
+    GatewayState,
+    Webhook,
+    WebhookDelivery,
+    new_id,
+)
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Run the gateway sim on its own: `python -m hotline.gateway_sim --port 8082 --username u ...`."""
+"""Run the gateway sim alone: `python -m hotline.simulators.gateway_sim --port 8082 ...`."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from hotline.gateway_sim.server import GatewaySim
-from hotline.loopback import serve_until_stopped
+from hotline.simulators.gateway_sim.server import GatewaySim
+from hotline.simulators.loopback import serve_until_stopped
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m hotline.gateway_sim",
+        prog="python -m hotline.simulators.gateway_sim",
         description="A simulator of SMS Gateway for Android (local server) for the hotline.",
     )
     parser.add_argument("--host", default="127.0.0.1")

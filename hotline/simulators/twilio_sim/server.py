@@ -7,10 +7,10 @@ import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from hotline.loopback import Later, Listener, LoopbackServer
-from hotline.twilio_sim.app import create_sim_app
-from hotline.twilio_sim.carrier import Carrier, InboundResult, Poster
-from hotline.twilio_sim.state import (
+from hotline.simulators.loopback import Later, Listener, LoopbackServer
+from hotline.simulators.twilio_sim.app import create_sim_app
+from hotline.simulators.twilio_sim.carrier import Carrier, InboundResult, Poster
+from hotline.simulators.twilio_sim.state import (
     DEFAULT_PRESETS,
     FAULT_MODES,
     CallbackAttempt,
@@ -19,7 +19,7 @@ from hotline.twilio_sim.state import (
     SimMessage,
     SimState,
 )
-from hotline.twilio_sim.voice import Call, Switchboard
+from hotline.simulators.twilio_sim.voice import Call, Switchboard
 
 
 class SimServer(LoopbackServer):

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 
 import requests
 
-from hotline.sms.segments import segment_count
-from hotline.twilio_sim.signing import SIGNATURE_HEADER, compute_signature
-from hotline.twilio_sim.state import (
+from hotline.simulators.twilio_sim.signing import SIGNATURE_HEADER, compute_signature
+from hotline.simulators.twilio_sim.state import (
     API_VERSION,
     CallbackAttempt,
     OptOutType,
@@ -23,6 +22,7 @@ from hotline.twilio_sim.state import (
     keyword_type,
     new_sid,
 )
+from hotline.sms.segments import segment_count
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Run the sim on its own: `python -m hotline.twilio_sim --port 8081 --account-sid AC... ...`."""
+"""Run the sim alone: `python -m hotline.simulators.twilio_sim --port 8081 ...`."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from hotline.loopback import exposure_refused, serve_until_stopped
-from hotline.twilio_sim.server import SimServer
-from hotline.twilio_sim.state import DEFAULT_PRESETS, PhonePreset, is_e164
+from hotline.simulators.loopback import exposure_refused, serve_until_stopped
+from hotline.simulators.twilio_sim.server import SimServer
+from hotline.simulators.twilio_sim.state import DEFAULT_PRESETS, PhonePreset, is_e164
 
 
 def _preset(text: str) -> PhonePreset:
@@ -28,7 +28,7 @@ def _e164(text: str) -> str:
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m hotline.twilio_sim",
+        prog="python -m hotline.simulators.twilio_sim",
         description="A Twilio-compatible SMS server and phone simulator for the hotline.",
     )
     parser.add_argument("--host", default="127.0.0.1")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from hotline.twilio_sim.state import SimState, is_e164
-from hotline.twilio_sim.voice import Call, CallOver, Switchboard
+from hotline.simulators.twilio_sim.state import SimState, is_e164
+from hotline.simulators.twilio_sim.voice import Call, CallOver, Switchboard
 
 KEYS = frozenset("0123456789*#")
 

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from hotline.twilio_sim.carrier import HttpAnswer, Poster, WebhookPostError
-from hotline.twilio_sim.signing import SIGNATURE_HEADER, compute_signature
-from hotline.twilio_sim.state import API_VERSION, SimState, new_sid
+from hotline.simulators.twilio_sim.carrier import HttpAnswer, Poster, WebhookPostError
+from hotline.simulators.twilio_sim.signing import SIGNATURE_HEADER, compute_signature
+from hotline.simulators.twilio_sim.state import API_VERSION, SimState, new_sid
 
 VOICE_WEBHOOK_PATH = "/twilio/voice"
 # Twilio posts call status changes to the number's "Call status changes" URL.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from redis import Redis
@@ -31,6 +33,31 @@ LATEST_TTL_SECONDS = 24 * 3600
 STARTED_LOST_SECONDS = 60
 
 
+class DispatchJob(StrEnum):
+    """The dispatch jobs: offer waves, their timers, stale-claim checks, location timeouts."""
+
+    OFFER_REQUEST = "offer_request"
+    ADVANCE_WAVE = "advance_wave"
+    ADVANCE_WAVE_NOW = "advance_wave_now"
+    CHECK_CLAIM = "check_claim"
+    LOCATION_TIMEOUT = "location_timeout"
+
+
+# Jobs are handed to RQ as function references. The entry points in `workers/` import the
+# domain, which holds a Queues, so they are imported when a job is enqueued, not before.
+def _dispatch_entry(job: DispatchJob) -> Callable[..., None]:
+    from workers import dispatch as entries
+
+    table: dict[DispatchJob, Callable[..., None]] = {
+        DispatchJob.OFFER_REQUEST: entries.offer_request,
+        DispatchJob.ADVANCE_WAVE: entries.advance_wave,
+        DispatchJob.ADVANCE_WAVE_NOW: entries.advance_wave_now,
+        DispatchJob.CHECK_CLAIM: entries.check_claim,
+        DispatchJob.LOCATION_TIMEOUT: entries.location_timeout,
+    }
+    return table[job]
+
+
 def _latest_inbound(inbound_id: int) -> str:
     return f"hotline:inbound-job:{inbound_id}"
 
@@ -55,7 +82,9 @@ class Queues:
     def handle_inbound(self, inbound_id: int, attempt: str = "0", *, retry: bool = False) -> bool:
         job_id = f"inbound-{inbound_id}-{attempt}"
         queue = INBOUND_RETRY if retry else INBOUND
-        added = self._enqueue(queue, "workers.inbound.handle_inbound", inbound_id, job_id=job_id)
+        from workers.inbound import handle_inbound
+
+        added = self._enqueue(queue, handle_inbound, inbound_id, job_id=job_id)
         # Without this note the sweeper may queue a second copy; handling twice is safe.
         with suppress(RedisError):
             if added:
@@ -86,29 +115,31 @@ class Queues:
         return status in _PENDING
 
     def send_sms(self, outbound_id: int, priority: int, attempt: str = "0") -> bool:
+        from workers.outbound import send_sms
+
         queue = OUTBOUND[max(0, min(priority, len(OUTBOUND) - 1))]
-        return self._enqueue(
-            queue, "workers.outbound.send_sms", outbound_id, job_id=f"send-{outbound_id}-{attempt}"
-        )
+        return self._enqueue(queue, send_sms, outbound_id, job_id=f"send-{outbound_id}-{attempt}")
 
     def sweep_now(self) -> bool:
         """Ask a worker to sweep at once (a channel came back: drain what waited)."""
-        return self._enqueue(DISPATCH, "workers.sweeper.sweep", job_id="sweep-now")
+        from workers.sweeper import sweep
 
-    def dispatch(self, func: str, *args: Any, attempt: str = "0") -> bool:
-        job_id = "-".join([func, *map(str, args), attempt])
-        return self._enqueue(DISPATCH, f"workers.dispatch.{func}", *args, job_id=job_id)
+        return self._enqueue(DISPATCH, sweep, job_id="sweep-now")
 
-    def dispatch_at(self, when: datetime, func: str, *args: Any) -> bool:
+    def dispatch(self, job: DispatchJob, *args: Any, attempt: str = "0") -> bool:
+        job_id = "-".join([job.value, *map(str, args), attempt])
+        return self._enqueue(DISPATCH, _dispatch_entry(job), *args, job_id=job_id)
+
+    def dispatch_at(self, when: datetime, job: DispatchJob, *args: Any) -> bool:
         """Run a dispatch job at `when` (RQ's scheduler, run by the workers, moves it)."""
         try:
-            self._queues[DISPATCH].enqueue_at(when, f"workers.dispatch.{func}", *args)
+            self._queues[DISPATCH].enqueue_at(when, _dispatch_entry(job), *args)
         except RedisError:
-            log.warning("redis unavailable: timer %s%r left for the sweeper", func, args)
+            log.warning("redis unavailable: timer %s%r left for the sweeper", job.value, args)
             return False
         return True
 
-    def _enqueue(self, name: str, func: str, *args: Any, job_id: str) -> bool:
+    def _enqueue(self, name: str, func: Callable[..., None], *args: Any, job_id: str) -> bool:
         """Enqueue once: a job with this id still waiting or running is not added again.
 
         True when a job was added; False when one was already pending or Redis is down.
@@ -122,7 +153,7 @@ class Queues:
                 return False
             self._queues[name].enqueue(func, *args, job_id=job_id)
         except RedisError:
-            log.warning("redis unavailable: %s%r left for the sweeper", func, args)
+            log.warning("redis unavailable: %s%r left for the sweeper", func.__name__, args)
             return False
         return True
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import CursorResult, Engine, Executable, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from hotline import logs
+from hotline.runtime import logs
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

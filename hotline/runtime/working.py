@@ -6,10 +6,10 @@ import logging
 
 from rq import SimpleWorker
 
-from hotline import logs
-from hotline.queues import ALL_QUEUES
-from hotline.services import build, install
-from hotline.settings import Settings
+from hotline.runtime import logs
+from hotline.runtime.queues import ALL_QUEUES
+from hotline.runtime.services import build, install
+from hotline.runtime.settings import Settings
 from hotline.sweeper import start_process
 
 log = logging.getLogger(__name__)

@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from hotline.twilio_sim.carrier import Carrier
-from hotline.twilio_sim.state import (
+from hotline.simulators.twilio_sim.carrier import Carrier
+from hotline.simulators.twilio_sim.state import (
     API_VERSION,
     FAULT_ERRORS,
     FAULT_MODES,
@@ -23,8 +23,8 @@ from hotline.twilio_sim.state import (
     SimState,
     is_e164,
 )
-from hotline.twilio_sim.voice import Switchboard
-from hotline.twilio_sim.voice_page import add_voice_routes
+from hotline.simulators.twilio_sim.voice import Switchboard
+from hotline.simulators.twilio_sim.voice_page import add_voice_routes
 
 API_PREFIX = f"/{API_VERSION}/Accounts/"
 # Longest outage another process may ask for over HTTP; it cannot lift a refusal itself.

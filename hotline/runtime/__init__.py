@@ -1,0 +1,1 @@
+"""Runtime plumbing: services, settings, database, queues, clock, breaker, limits, workers."""

@@ -1,0 +1,1 @@
+"""The Twilio-compatible server, the gateway phone simulator and their loopback server."""

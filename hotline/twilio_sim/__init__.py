@@ -1,7 +1,0 @@
-"""The project's own Twilio-compatible server ("the sim") and its phone simulator page."""
-
-from hotline.twilio_sim.carrier import InboundResult
-from hotline.twilio_sim.server import SimServer
-from hotline.twilio_sim.state import PhonePreset, SimMessage
-
-__all__ = ["InboundResult", "PhonePreset", "SimMessage", "SimServer"]
