@@ -1,5 +1,5 @@
 """A job that does nothing: the reference for how fast RQ itself drains a queue."""
 
 
-def noop() -> None:
+def noop(*_args: object) -> None:
     return None

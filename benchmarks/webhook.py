@@ -1,6 +1,8 @@
-"""Signed inbound SMS against the web app (gunicorn, PostgreSQL, Redis) vs a bare Flask endpoint.
+"""Signed inbound SMS against the web app (gunicorn, PostgreSQL, Redis) vs the tutorial pattern.
 
-Starts both under gunicorn on loopback, drives them from concurrent client processes for a
+The reference is `tutorial_app.py` (Flask, Twilio's RequestValidator, one RQ enqueue, no
+database); a bare Flask endpoint shows what the server and the clients cost alone. Starts
+each under gunicorn on loopback, drives them from concurrent client processes for a
 fixed time, and prints requests/s with p50/p99 latency. Afterwards it checks that every
 accepted webhook is a row in the database and a job in Redis: speed that loses texts is no
 speed at all.
@@ -86,7 +88,9 @@ def claimed_redis(server_url: str) -> str:
     return url
 
 
-def gunicorn(app: str, port: int, env: dict[str, str], workers: int) -> subprocess.Popen[bytes]:
+def gunicorn(
+    app: str, port: int, env: dict[str, str], workers: int, worker_class: str, threads: int
+) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
         [
             sys.executable,
@@ -97,9 +101,9 @@ def gunicorn(app: str, port: int, env: dict[str, str], workers: int) -> subproce
             "--workers",
             str(workers),
             "--worker-class",
-            "gthread",
+            worker_class,
             "--threads",
-            "4",
+            str(threads),
             "--log-level",
             "warning",
             app,
@@ -197,6 +201,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=2, help="load processes")
     parser.add_argument("--threads", type=int, default=8, help="connections per process")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per app")
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class")
+    parser.add_argument("--server-threads", type=int, default=8, help="threads per worker")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument(
         "--redis",
@@ -209,7 +215,7 @@ def main() -> None:
     database_url = fresh_database(args.postgres, "hotline_bench")
     args.redis = claimed_redis(args.redis)
     redis = Redis.from_url(args.redis)
-    port, bare_port = free_port(), free_port()
+    port, bare_port, tutorial_port = free_port(), free_port(), free_port()
     public_url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
@@ -234,9 +240,10 @@ def main() -> None:
     results = []
     for name, app, app_port in (
         ("bare Flask endpoint", "benchmarks.bare_flask:app", bare_port),
+        ("tutorial pattern (validate + enqueue)", "benchmarks.tutorial_app:app", tutorial_port),
         ("hotline /twilio/sms", "hotline:create_app()", port),
     ):
-        server = gunicorn(app, app_port, env, args.workers)
+        server = gunicorn(app, app_port, env, args.workers, args.worker_class, args.server_threads)
         try:
             url = f"http://127.0.0.1:{app_port}"
             drive(name, url, public_url, 1.0, 1, 2)  # warm up
@@ -251,19 +258,23 @@ def main() -> None:
     with psycopg.connect(database_url, autocommit=True) as conn:
         stored = conn.execute("SELECT count(*) FROM inbound_messages").fetchone()[0]  # type: ignore[index]
     queued = Queue("hotline-inbound", connection=redis).count
-    hotline = results[1]
+    tutorial, hotline = results[1], results[2]
     lost = hotline.requests - stored
 
-    rows = ["| endpoint | requests/s | p50 ms | p99 ms | errors |", "|---|---|---|---|---|"]
+    rows = [
+        "| endpoint | requests/s | p50 ms | p99 ms | errors | vs tutorial |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in results:
         rows.append(
             f"| {r.name} | {r.rate:,.0f} | {r.percentile(50):.1f} "
-            f"| {r.percentile(99):.1f} | {r.errors} |"
+            f"| {r.percentile(99):.1f} | {r.errors} | {r.rate / tutorial.rate:.2f} |"
         )
     table = "\n".join(rows)
     note = (
         f"{args.clients} client processes x {args.threads} keep-alive connections for "
-        f"{args.seconds:.0f} s against gunicorn ({args.workers} gthread workers x 4 threads), "
+        f"{args.seconds:.0f} s against gunicorn ({args.workers} {args.worker_class} workers x "
+        f"{args.server_threads} threads), "
         f"clients and servers sharing the same {os.cpu_count()} cores; PostgreSQL and Redis "
         f"on loopback. Every accepted webhook was a committed row ({stored:,} rows, "
         f"{lost} missing) and a queued job ({queued:,})."
@@ -271,8 +282,8 @@ def main() -> None:
     print(table)
     print(note)
     print(
-        f"median per-request overhead over bare Flask: "
-        f"{hotline.percentile(50) - results[0].percentile(50):.1f} ms"
+        f"hotline / tutorial pattern: {hotline.rate / tutorial.rate:.2f} x the requests/s; "
+        f"median overhead {hotline.percentile(50) - tutorial.percentile(50):.1f} ms"
     )
     if args.write_readme:
         write_section(args.write_readme, "webhook", table + "\n\n" + note)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from contextlib import suppress
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from redis import Redis
+from redis.client import Pipeline
 from redis.exceptions import RedisError
 from rq import Queue
 from rq.exceptions import NoSuchJobError
@@ -84,12 +84,18 @@ class Queues:
         queue = INBOUND_RETRY if retry else INBOUND
         from workers.inbound import handle_inbound
 
-        added = self._enqueue(queue, handle_inbound, inbound_id, job_id=job_id)
-        # Without this note the sweeper may queue a second copy; handling twice is safe.
-        with suppress(RedisError):
-            if added:
-                self.redis.set(_latest_inbound(inbound_id), job_id, ex=LATEST_TTL_SECONDS)
-        return added
+        # Without the note of the latest job the sweeper may queue a second copy (handling
+        # twice is safe); it rides in the enqueue's own transaction, one round trip in all.
+        # Attempt "0" follows the row's first commit: no job for it can exist yet, so the
+        # webhook skips the look-up of a pending one.
+        return self._enqueue(
+            queue,
+            handle_inbound,
+            inbound_id,
+            job_id=job_id,
+            check_pending=attempt != "0",
+            also=lambda pipe: pipe.set(_latest_inbound(inbound_id), job_id, ex=LATEST_TTL_SECONDS),
+        )
 
     def inbound_waiting(self, inbound_id: int, now: datetime) -> bool:
         """Whether a job for this text is queued, or running and not yet given up for lost.
@@ -139,19 +145,32 @@ class Queues:
             return False
         return True
 
-    def _enqueue(self, name: str, func: Callable[..., None], *args: Any, job_id: str) -> bool:
+    def _enqueue(
+        self,
+        name: str,
+        func: Callable[..., None],
+        *args: Any,
+        job_id: str,
+        check_pending: bool = True,
+        also: Callable[[Pipeline[bytes]], object] | None = None,
+    ) -> bool:
         """Enqueue once: a job with this id still waiting or running is not added again.
 
         True when a job was added; False when one was already pending or Redis is down.
+        `also` adds commands to the enqueue's transaction.
 
         The same work can be asked for twice (after a commit, and by the sweeper when a queue
         is slow); jobs are safe to run twice, but a busy queue must not fill with copies.
         """
         # The database already holds the work; if Redis is down the sweeper re-enqueues it.
         try:
-            if self._pending(job_id):
+            if check_pending and self._pending(job_id):
                 return False
-            self._queues[name].enqueue(func, *args, job_id=job_id)
+            with self.redis.pipeline() as pipe:
+                self._queues[name].enqueue_call(func, args=args, job_id=job_id, pipeline=pipe)
+                if also is not None:
+                    also(pipe)
+                pipe.execute()
         except RedisError:
             log.warning("redis unavailable: %s%r left for the sweeper", func.__name__, args)
             return False
