@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from hotline.channels import InboundText
 from hotline.models import Group, InboundMessage, OutboundMessage
 from hotline.phones import normalise_loose, region_of
 from hotline.runtime.services import Hotline
@@ -105,6 +106,20 @@ def record_inbound(
             ).one()
             return Recorded(existing, created=False)
     return Recorded(inbound_id, created=True)
+
+
+def record_text(hotline: Hotline, text: InboundText, *, enqueue: bool = True) -> Recorded:
+    """`record_inbound` for a text as a provider adapter read it."""
+    return record_inbound(
+        hotline,
+        provider=text.provider,
+        provider_sid=text.provider_sid,
+        from_number=text.from_number,
+        to_number=text.to_number,
+        body=text.body,
+        opt_out_type=text.opt_out_type,
+        enqueue=enqueue,
+    )
 
 
 def inline_replies_for(hotline: Hotline, inbound_id: int) -> list[str]:
