@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.dml import ReturningInsert
 
+from hotline.channels import InboundText
 from hotline.models import Group, InboundMessage, OutboundMessage
 from hotline.phones import normalise_loose, region_of
 from hotline.runtime.services import Hotline
@@ -140,6 +141,20 @@ def _insert_once(dialect: str) -> ReturningInsert[Any]:
 
 
 _INSERTS: dict[str, ReturningInsert[Any]] = {}
+
+
+def record_text(hotline: Hotline, text: InboundText, *, enqueue: bool = True) -> Recorded:
+    """`record_inbound` for a text as a provider adapter read it."""
+    return record_inbound(
+        hotline,
+        provider=text.provider,
+        provider_sid=text.provider_sid,
+        from_number=text.from_number,
+        to_number=text.to_number,
+        body=text.body,
+        opt_out_type=text.opt_out_type,
+        enqueue=enqueue,
+    )
 
 
 def inline_replies_for(hotline: Hotline, inbound_id: int) -> list[str]:

@@ -10,8 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hotline.channels import ChannelError, SendResult, SmsChannel
-from hotline.channels.twilio import OPTED_OUT
+from hotline.channels import ChannelError, DeliveryReport, SendResult, SmsChannel
 from hotline.models import Contact, Group, OutboundMessage, OutboundStatus, Priority
 from hotline.phones import mask
 from hotline.runtime.db import changed
@@ -28,15 +27,6 @@ _RANK = {
     OutboundStatus.UNDELIVERED: 3,
     OutboundStatus.FAILED: 3,
     OutboundStatus.BLOCKED: 3,
-}
-_PROVIDER_STATUS = {
-    "accepted": OutboundStatus.SENDING,
-    "queued": OutboundStatus.SENDING,
-    "sending": OutboundStatus.SENDING,
-    "sent": OutboundStatus.SENT,
-    "delivered": OutboundStatus.DELIVERED,
-    "undelivered": OutboundStatus.UNDELIVERED,
-    "failed": OutboundStatus.FAILED,
 }
 
 
@@ -239,7 +229,7 @@ def _record_sent(
         message.channel = channel
         message.from_number = sender
         message.sent_at = message.sent_at or hotline.clock.now()
-        status = _PROVIDER_STATUS.get(result.status.lower(), OutboundStatus.SENT)
+        status = result.reached
         # A delivery callback may already have moved the row further than the API answer says.
         if message.status is OutboundStatus.SENDING or _RANK[status] > _RANK[message.status]:
             message.status = max(status, OutboundStatus.SENT, key=_RANK.__getitem__)
@@ -261,15 +251,8 @@ def _record_failure(hotline: Hotline, outbound_id: int, exc: ChannelError, chann
         message.error_code = exc.code
         message.error_message = f"{channel}: {exc}"[:500]
         message.status = OutboundStatus.FAILED if exc.permanent else OutboundStatus.QUEUED
-        if exc.code == OPTED_OUT:
-            # The carrier knows better than we do: remember it so nothing else is attempted.
-            session.execute(
-                update(Contact)
-                .where(
-                    Contact.group_id == message.group_id, Contact.phone_number == message.to_number
-                )
-                .values(opted_out=True, opted_out_at=hotline.clock.now(), opt_out_type="carrier")
-            )
+        if exc.opted_out:
+            _carrier_opted_out(hotline, session, message)
     log.warning(
         "sms %s to %s failed on %s (%s, code %s)",
         outbound_id,
@@ -280,28 +263,33 @@ def _record_failure(hotline: Hotline, outbound_id: int, exc: ChannelError, chann
     )
 
 
-def record_status(
-    hotline: Hotline,
-    outbound_id: int | None,
-    provider_sid: str,
-    provider_status: str,
-    error_code: int | None,
-) -> bool:
-    """Apply a delivery callback. Returns False when the message is unknown."""
-    status = _PROVIDER_STATUS.get(provider_status.lower())
+def _carrier_opted_out(hotline: Hotline, session: Session, message: OutboundMessage) -> None:
+    """The carrier knows better than we do: remember it so nothing else is attempted."""
+    session.execute(
+        update(Contact)
+        .where(Contact.group_id == message.group_id, Contact.phone_number == message.to_number)
+        .values(opted_out=True, opted_out_at=hotline.clock.now(), opt_out_type="carrier")
+    )
+
+
+def record_status(hotline: Hotline, report: DeliveryReport) -> bool:
+    """Apply a delivery report. Returns False when the message is unknown."""
     with hotline.sessions.begin() as session:
         query = select(OutboundMessage).with_for_update()
-        if outbound_id is not None:
-            query = query.where(OutboundMessage.id == outbound_id)
+        if report.outbound_id is not None:
+            query = query.where(OutboundMessage.id == report.outbound_id)
         else:
-            query = query.where(OutboundMessage.provider_sid == provider_sid)
+            query = query.where(OutboundMessage.provider_sid == report.provider_sid)
         message = session.scalar(query)
         if message is None:
             return False
         if message.provider_sid is None:
-            message.provider_sid = provider_sid
+            message.provider_sid = report.provider_sid
+        status = report.status
         if status is not None and _RANK[status] > _RANK[message.status]:
             message.status = status
-        if error_code:
-            message.error_code = error_code
+        if report.error_code:
+            message.error_code = report.error_code
+        if report.opted_out:
+            _carrier_opted_out(hotline, session, message)
     return True

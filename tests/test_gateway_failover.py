@@ -149,3 +149,30 @@ def test_a_hanging_twilio_times_out_and_the_gateway_sends(
     assert ack.channel == "gateway" and "twilio: Twilio could not be reached" in (
         ack.error_message or ""
     )
+
+
+@pytest.mark.parametrize(
+    "envelope",
+    [
+        {"event": ["sms:delivered"], "payload": {"messageId": "gw-1"}},
+        {"event": "sms:delivered", "payload": {"messageId": "unknown-to-us"}},
+        {"event": "sms:data-received", "id": "ev2", "payload": {}},
+        ["sms:received"],
+    ],
+)
+def test_a_signed_event_of_another_shape_is_answered_and_keeps_nothing(
+    hotline: Hotline, gateway: GatewaySim, envelope: object
+) -> None:
+    body = json.dumps(envelope).encode()
+    now = str(int(hotline.clock.now().timestamp()))
+    signature = hmac.new(KEY.encode(), body + now.encode(), hashlib.sha256).hexdigest()
+    answer = requests.post(
+        f"{hotline.settings.public_url}/gateway/sms",
+        data=body,
+        timeout=5,
+        headers={"X-Signature": signature, "X-Timestamp": now},
+    )
+    assert answer.status_code == 204
+    with hotline.sessions() as session:
+        assert session.scalars(select(InboundMessage)).all() == []
+        assert session.scalars(select(OutboundMessage)).all() == []

@@ -3,8 +3,11 @@ or database library, so they can be read and tested with plain values."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from fnmatch import fnmatch
+from pathlib import Path
 
 import pytest
 
@@ -34,3 +37,49 @@ def test_a_pure_module_imports_no_plumbing(module: str) -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.split()
     assert loaded == [], f"import {module} pulls in {loaded}"
+
+
+ROOT = Path(__file__).resolve().parents[1]
+# Where a provider's own words may appear: its adapter, the simulators that play it, and the
+# webhooks that hand a request to the adapter.
+PROVIDER_SIDE = ("hotline/channels/", "hotline/simulators/")
+ADAPTERS = ("hotline.channels.twilio", "hotline.channels.gateway")
+# The one place that builds the channels a process sends through.
+WIRING = "hotline/runtime/services.py"
+
+
+def _domain_sources() -> list[Path]:
+    sources = sorted((ROOT / "hotline").rglob("*.py")) + sorted((ROOT / "workers").rglob("*.py"))
+    return [
+        path
+        for path in sources
+        if not path.relative_to(ROOT).as_posix().startswith(PROVIDER_SIDE)
+        and not fnmatch(path.relative_to(ROOT).as_posix(), "hotline/web/*hooks*.py")
+    ]
+
+
+def _imported(path: Path) -> set[str]:
+    modules: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules.add(node.module)
+    return modules
+
+
+@pytest.mark.parametrize("path", _domain_sources(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_the_domain_speaks_no_provider_words(path: Path) -> None:
+    """Twilio's opt-out code and library stay in its adapter; the domain sees `opted_out`."""
+    assert "21610" not in path.read_text(encoding="utf-8")
+    imported = _imported(path)
+    assert not {m for m in imported if m == "twilio" or m.startswith("twilio.")}
+    if path.relative_to(ROOT).as_posix() != WIRING:
+        # The domain knows channels only by the project's words in hotline.channels.
+        assert not {m for m in imported if m.startswith(ADAPTERS)}
+
+
+def test_the_provider_word_check_reads_the_modules_it_guards() -> None:
+    checked = {p.relative_to(ROOT).as_posix() for p in _domain_sources()}
+    assert {"hotline/outbound.py", "hotline/inbox.py", "workers/outbound.py"} <= checked
+    assert not checked & {"hotline/channels/twilio/statuses.py", "hotline/web/twilio_hooks.py"}

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import requests
 from rq import Queue
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select
-from story import Story, run_jobs
+from story import AUTH_TOKEN, Story, run_jobs
+from twilio.request_validator import RequestValidator
 
 from hotline.models import Contact, Group, OutboundMessage, OutboundStatus
 from hotline.outbound import queue_sms, send_outbound
@@ -140,3 +142,40 @@ def test_nothing_is_ever_sent_to_an_opted_out_number(
     with hotline.sessions() as session:
         contact = session.scalars(select(Contact).where(Contact.phone_number == PHONE)).one()
         assert contact.opted_out and contact.opt_out_type == "STOP"
+
+
+def post_status(h: Hotline, message_id: int, params: dict[str, str]) -> int:
+    url = f"{h.settings.public_url}/twilio/status?m={message_id}"
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(url, params)
+    answer = requests.post(url, data=params, headers={"X-Twilio-Signature": signature}, timeout=5)
+    return answer.status_code
+
+
+def test_a_report_that_the_carrier_unsubscribed_the_number_stops_everything_after_it(
+    hotline: Hotline, sim: SimServer, group: Group
+) -> None:
+    message_id = queue_help(hotline, group)
+    report = {"MessageSid": "SM" + "c" * 32, "MessageStatus": "failed", "ErrorCode": "21610"}
+    assert post_status(hotline, message_id, report) == 204
+    row = outbound(hotline, message_id)
+    assert (row.status, row.error_code) == (OutboundStatus.FAILED, 21610)
+    with hotline.sessions() as session:
+        contact = session.scalars(select(Contact).where(Contact.phone_number == PHONE)).one()
+        assert contact.opted_out and contact.opt_out_type == "carrier"
+    later = queue_help(hotline, group)
+    run_jobs(hotline)
+    assert outbound(hotline, later).status == OutboundStatus.BLOCKED
+    assert sim.messages_to(PHONE) == []
+
+
+@pytest.mark.parametrize(
+    ("word", "status"),
+    [("sent", OutboundStatus.SENT), ("read", OutboundStatus.QUEUED), ("", OutboundStatus.QUEUED)],
+)
+def test_a_status_word_we_do_not_know_moves_nothing(
+    hotline: Hotline, sim: SimServer, group: Group, word: str, status: OutboundStatus
+) -> None:
+    message_id = queue_help(hotline, group)
+    report = {"MessageSid": "SM" + "d" * 32, "MessageStatus": word}
+    assert post_status(hotline, message_id, report) == 204
+    assert outbound(hotline, message_id).status == status

@@ -1,4 +1,7 @@
-"""Twilio's webhooks: verify, normalise, persist, enqueue, answer. No business branching here."""
+"""Twilio's SMS webhooks: verified and read by the Twilio adapter, handed to the domain, answered.
+
+No business branching here.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +11,12 @@ from functools import wraps
 from typing import ParamSpec
 
 from flask import Blueprint, Response, abort, current_app, request
-from twilio.request_validator import RequestValidator
-from twilio.twiml.messaging_response import MessagingResponse
 
+from hotline.channels import MalformedWebhook
+from hotline.channels.twilio import webhooks
+from hotline.channels.twilio.twiml import messaging_twiml
 from hotline.failures import handle
-from hotline.inbox import inline_replies_for, record_inbound
+from hotline.inbox import inline_replies_for, record_text
 from hotline.outbound import record_status
 from hotline.runtime.services import Hotline
 
@@ -33,13 +37,11 @@ def signed_by_twilio(view: Callable[P, Response]) -> Callable[P, Response]:
     @wraps(view)
     def checked(*args: P.args, **kwargs: P.kwargs) -> Response:
         settings = hotline().settings
-        # Sign against the URL Twilio was given, not the one a proxy hands to Flask.
-        url = (settings.public_url or request.host_url.rstrip("/")) + request.path
-        if request.query_string:
-            url += "?" + request.query_string.decode("latin-1")
+        url = webhooks.signed_url(
+            settings.public_url, request.host_url, request.path, request.query_string
+        )
         signature = request.headers.get("X-Twilio-Signature", "")
-        validator = RequestValidator(settings.twilio_auth_token or "")
-        if not signature or not validator.validate(url, request.form.to_dict(), signature):
+        if not webhooks.signed_by_twilio(settings.twilio_auth_token, url, request.form, signature):
             log.warning("rejected unsigned or badly signed request to %s", request.path)
             abort(403)
         return view(*args, **kwargs)
@@ -47,31 +49,17 @@ def signed_by_twilio(view: Callable[P, Response]) -> Callable[P, Response]:
     return checked
 
 
-def twiml(response: MessagingResponse) -> Response:
-    return Response(str(response), mimetype="text/xml")
-
-
 @bp.post("/sms")
 @signed_by_twilio
 def sms() -> Response:
-    form = request.form
-    sid = form.get("MessageSid") or form.get("SmsSid")
-    # A sender of any shape is kept (even none): the text is stored and shown, never refused.
-    if not sid or not form.get("To"):
+    try:
+        text = webhooks.inbound_text(request.form)
+    except MalformedWebhook:
         abort(400)
     h = hotline()
     rest_down = h.breaker("twilio").is_open(h.clock.now())
-    recorded = record_inbound(
-        h,
-        provider="twilio",
-        provider_sid=sid,
-        from_number=form.get("From", ""),
-        to_number=form["To"],
-        body=form.get("Body", ""),
-        opt_out_type=form.get("OptOutType"),
-        enqueue=not rest_down,
-    )
-    response = MessagingResponse()
+    recorded = record_text(h, text, enqueue=not rest_down)
+    replies: list[str] = []
     if rest_down:
         # Twilio can reach us but we cannot reach its REST API: answer inside the TwiML.
         replies = (
@@ -79,24 +67,12 @@ def sms() -> Response:
             if recorded.created
             else inline_replies_for(h, recorded.inbound_id)
         )
-        for reply in replies:
-            response.message(reply)
     # Otherwise replies go out through the REST API from the worker; answer at once.
-    return twiml(response)
+    return Response(messaging_twiml(replies), mimetype="text/xml")
 
 
 @bp.post("/status")
 @signed_by_twilio
 def status() -> Response:
-    form = request.form
-    sid = form.get("MessageSid") or form.get("SmsSid") or ""
-    raw_id = request.args.get("m", "")
-    error = form.get("ErrorCode")
-    record_status(
-        hotline(),
-        int(raw_id) if raw_id.isdigit() else None,
-        sid,
-        form.get("MessageStatus") or form.get("SmsStatus") or "",
-        int(error) if error and error.isdigit() else None,
-    )
+    record_status(hotline(), webhooks.delivery_report(request.form, request.args))
     return Response(status=204)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from flask.blueprints import BlueprintSetupState
 
+from hotline.channels.twilio.twiml import to_twiml
 from hotline.voice.calls import Caller, answer_call, answer_step, end_call
 from hotline.voice.menu import Step
 from hotline.voice.prompts import VoicePrompts
-from hotline.voice.twiml import to_twiml
 from hotline.web.twilio_hooks import hotline, signed_by_twilio
 
 bp = Blueprint("voice", __name__, url_prefix="/twilio/voice")

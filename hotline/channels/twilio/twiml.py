@@ -1,9 +1,11 @@
-"""A Turn as TwiML, built with twilio's own voice_response so only real verbs can appear."""
+"""Answers to Twilio's webhooks in TwiML, built with twilio's own classes so only real verbs
+appear: a voice Turn, and the SMS replies that ride inline on a webhook answer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
+from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from hotline.voice.menu import Step
@@ -58,4 +60,12 @@ def to_twiml(turn: Turn, action_url: ActionUrl) -> str:
         for line in turn.prompt:
             _say(response, line)
         response.hangup()
+    return str(response)
+
+
+def messaging_twiml(replies: Iterable[str]) -> str:
+    """An SMS webhook's answer: each reply as a <Message>, or none at all."""
+    response = MessagingResponse()
+    for reply in replies:
+        response.message(reply)
     return str(response)

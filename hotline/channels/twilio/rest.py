@@ -1,23 +1,12 @@
-"""Sending SMS with the real twilio client, to Twilio or to any Twilio-compatible base URL."""
+"""The real twilio REST client, pointed at Twilio or at any Twilio-compatible base URL."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import requests
-from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
-
-from hotline.channels import ChannelError, SendResult
-
-# Twilio error codes that no retry can fix.
-# 21211 invalid To, 21214 not reachable, 21408 region not enabled, 21610 recipient opted out,
-# 21612 cannot route, 21614 not a mobile number.
-PERMANENT_ERRORS = frozenset({21211, 21214, 21408, 21610, 21612, 21614})
-OPTED_OUT = 21610
 
 
 class BaseUrlHttpClient(TwilioHttpClient):  # type: ignore[misc]  # twilio ships no type hints
@@ -76,36 +65,3 @@ def twilio_client(
         http_client=BaseUrlHttpClient(api_url, timeout=timeout),
         environment={},
     )
-
-
-class TwilioChannel:
-    """The Programmable Messaging API as an SmsChannel."""
-
-    name = "twilio"
-
-    def __init__(self, client: Client) -> None:
-        self.client = client
-
-    def sender(self, hotline_number: str) -> str:
-        return hotline_number
-
-    def send(self, *, to: str, from_: str, body: str, status_callback: str | None) -> SendResult:
-        params: dict[str, Any] = {"to": to, "from_": from_, "body": body}
-        if status_callback:
-            params["status_callback"] = status_callback
-        try:
-            message = self.client.messages.create(**params)
-        except TwilioRestException as exc:
-            code = int(exc.code) if exc.code else None
-            permanent = code in PERMANENT_ERRORS or (400 <= exc.status < 500 and exc.status != 429)
-            raise ChannelError(
-                f"Twilio refused the message ({exc.status}, code {code})",
-                code=code,
-                permanent=permanent,
-                unreachable=exc.status >= 500,
-            ) from exc
-        except requests.RequestException as exc:
-            raise ChannelError(
-                f"Twilio could not be reached: {type(exc).__name__}", unreachable=True
-            ) from exc
-        return SendResult(provider_sid=str(message.sid), status=str(message.status))

@@ -1,9 +1,7 @@
-"""A local SMS gateway: an Android phone running "SMS Gateway for Android" in local-server mode.
+"""Sending SMS through the gateway phone's local HTTP API; its refusals become ChannelErrors.
 
-It sends over the cellular network when the internet link to Twilio is down. Its HTTP API:
 `POST /message` with Basic auth and `{"textMessage": {"text": ...}, "phoneNumbers": [...]}`;
-it answers with the message id and state. Incoming texts arrive as signed `sms:received`
-webhooks (see hotline/web/gateway_hooks.py).
+it answers with the message id and state.
 """
 
 from __future__ import annotations
@@ -13,6 +11,16 @@ from typing import Any
 import requests
 
 from hotline.channels import ChannelError, SendResult
+from hotline.models import OutboundStatus
+
+# The app's message states; the phone may still be working through a "Pending" one.
+_STATE = {
+    "pending": OutboundStatus.SENDING,
+    "processed": OutboundStatus.SENDING,
+    "sent": OutboundStatus.SENT,
+    "delivered": OutboundStatus.DELIVERED,
+    "failed": OutboundStatus.FAILED,
+}
 
 
 class GatewayChannel:
@@ -54,4 +62,7 @@ class GatewayChannel:
                 f"the SMS gateway rejected the message ({response.status_code})", permanent=True
             )
         data = response.json()
-        return SendResult(provider_sid=str(data["id"]), status=str(data.get("state", "Pending")))
+        state = str(data.get("state", "Pending"))
+        # The phone took it; a state we do not know still means it is on its way.
+        reached = _STATE.get(state.lower(), OutboundStatus.SENT)
+        return SendResult(provider_sid=str(data["id"]), reached=reached, status=state)
