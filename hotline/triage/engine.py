@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from hotline.triage.language import LanguageGuesser
 from hotline.triage.lexicon import Lexicon, Tag, load_lexicons
 from hotline.triage.location import find_location
 from hotline.triage.matcher import Match, PhraseMatcher
+from hotline.triage.intent import intent_of
 from hotline.triage.model import PRIORITY, URGENT_CATEGORIES, TriageResult, Zone
 from hotline.triage.people import count_people
 from hotline.triage.text import Token, phrase_keys, tokenize
@@ -19,6 +21,8 @@ NEGATION_REACH = 6
 MIN_GLUED = 4
 _PRIORITY = {category: rank for rank, category in enumerate(PRIORITY)}
 ZONE_SECTION = "zone"
+# A reason longer than this is a gapped phrase spanning half the text; it is cut.
+REASON_CHARS = 60
 
 
 class Triager:
@@ -64,7 +68,7 @@ class Triager:
         keys = [token.key for token in tokens]
         own_words = self._own_words.get(language, set())
         matches = _prefer(self._matcher.find(keys), keys, language, own_words)
-        matches = _drop_negated(matches, tokens)
+        matches = _defuse(_drop_negated(matches, tokens), tokens)
         tags = [match.tag for match in matches]
 
         categories = _categories(tags)
@@ -80,6 +84,7 @@ class Triager:
         else:
             urgency = "routine"
         zone = next((tag.label for tag in tags if tag.section == ZONE_SECTION), None)
+        decisive = _decisive(matches, urgency)
         return TriageResult(
             categories=categories or ("other",),
             urgency=urgency,
@@ -88,6 +93,9 @@ class Triager:
             location=find_location(text, tokens, matches, self._stopwords),
             people=count_people(keys, matches, self._numbers),
             zone=zone,
+            reason=_words(text, tokens, decisive) if decisive else None,
+            rule=_rule(decisive.tag) if decisive else None,
+            intent=intent_of(kind, labels, tokens, self._stopwords, matches),
         )
 
     def _expand(self, raw: Sequence[Token], language: str) -> list[Token]:
@@ -195,6 +203,56 @@ def _drop_negated(matches: list[Match], tokens: Sequence[Token]) -> list[Match]:
         if not (m.start in negated and m.tag.section in ("categories", "urgent", "kind"))
         or m.tag.label == "cancel"
     ]
+
+
+def _sentences(tokens: Sequence[Token]) -> list[int]:
+    """The sentence each token sits in, counted from 0."""
+    numbers: list[int] = []
+    current = 0
+    for token in tokens:
+        current += token.sentence_break
+        numbers.append(current)
+    return numbers
+
+
+def _defuse(matches: list[Match], tokens: Sequence[Token]) -> list[Match]:
+    """An emergency phrase in the same sentence as a "not now" phrase ("what to do if
+    someone is trapped", "they got him out from under the rubble") is read as urgent: the
+    need stays, the alarm does not ring for a question or a rescue already done."""
+    if not any(m.tag.label == "not_now" for m in matches):
+        return matches
+    sentence = _sentences(tokens)
+    calm = {sentence[m.start] for m in matches if m.tag.label == "not_now"}
+    return [
+        Match(m.start, m.end, replace(m.tag, section="urgent"), m.gapped)
+        if m.tag.section == "emergency" and sentence[m.start] in calm
+        else m
+        for m in matches
+    ]
+
+
+def _decisive(matches: Sequence[Match], urgency: str) -> Match | None:
+    """The match a dispatcher should read as the reason: the phrase that made it an
+    emergency or urgent, else the one behind the first category."""
+    sections = {"emergency": ("emergency",), "urgent": ("urgent", "categories")}.get(
+        urgency, ("categories",)
+    )
+    for section in sections:
+        found = [m for m in matches if m.tag.section == section and m.tag.label in _PRIORITY]
+        found += [m for m in matches if m.tag.section == section and m.tag.label == "general"]
+        if found:
+            return min(found, key=lambda m: (_PRIORITY.get(m.tag.label, len(_PRIORITY)), m.start))
+    return None
+
+
+def _words(text: str, tokens: Sequence[Token], match: Match) -> str:
+    """The text's own words under a match, as the neighbour wrote them."""
+    words = " ".join(text[tokens[match.start].start : tokens[match.end - 1].end].split())
+    return words if len(words) <= REASON_CHARS else words[: REASON_CHARS - 3].rstrip() + "..."
+
+
+def _rule(tag: Tag) -> str:
+    return f"{tag.language} {tag.section} {tag.label}: {tag.phrase}"
 
 
 def _categories(tags: Sequence[Tag]) -> tuple[str, ...]:
