@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from hotline.triage.intent import intent_of
 from hotline.triage.language import LanguageGuesser
 from hotline.triage.lexicon import Lexicon, Tag, load_lexicons
 from hotline.triage.location import find_location
 from hotline.triage.matcher import Match, PhraseMatcher
-from hotline.triage.intent import intent_of
 from hotline.triage.model import PRIORITY, URGENT_CATEGORIES, TriageResult, Zone
 from hotline.triage.people import count_people
 from hotline.triage.text import Token, phrase_keys, tokenize

@@ -1,4 +1,4 @@
-"""Whether a text asks for anything: a need, an offer, or a greeting, question, thanks, news or too little to act on."""
+"""Whether a text asks for anything: a need, an offer, or small talk, news or too little."""
 
 from __future__ import annotations
 
