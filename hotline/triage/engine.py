@@ -21,6 +21,8 @@ NEGATION_REACH = 6
 MIN_GLUED = 4
 _PRIORITY = {category: rank for rank, category in enumerate(PRIORITY)}
 ZONE_SECTION = "zone"
+# Needs that, named beside "dying", say what the dying is of: hunger and thirst.
+HARDSHIP = frozenset({"food", "water"})
 # A reason longer than this is a gapped phrase spanning half the text; it is cut.
 REASON_CHARS = 60
 
@@ -162,7 +164,10 @@ def _prefer(
             spans.setdefault((match.start, match.end), set()).add(match.tag.language)
     kept: list[Match] = []
     for match in matches:
-        if match.tag.section in ("location", ZONE_SECTION, "people"):
+        if (
+            match.tag.section in ("location", ZONE_SECTION, "people")
+            or match.tag.label == "hardship"
+        ):
             kept.append(match)
             continue
         span = (match.start, match.end)
@@ -218,17 +223,29 @@ def _sentences(tokens: Sequence[Token]) -> list[int]:
 def _defuse(matches: list[Match], tokens: Sequence[Token]) -> list[Match]:
     """An emergency phrase in the same sentence as a "not now" phrase ("what to do if
     someone is trapped", "they got him out from under the rubble") is read as urgent: the
-    need stays, the alarm does not ring for a question or a rescue already done."""
-    if not any(m.tag.label == "not_now" for m in matches):
+    need stays, the alarm does not ring for a question or a rescue already done. Someone
+    dying is an emergency too, unless the text says it is of hunger, thirst or cold."""
+    if not any(m.tag.section == "dying" or m.tag.label == "not_now" for m in matches):
         return matches
     sentence = _sentences(tokens)
     calm = {sentence[m.start] for m in matches if m.tag.label == "not_now"}
-    return [
-        Match(m.start, m.end, replace(m.tag, section="urgent"), m.gapped)
-        if m.tag.section == "emergency" and sentence[m.start] in calm
-        else m
+    # Hardship anywhere in the text: "we are starving. we are dying" is one plea.
+    hardship = any(
+        m.tag.label == "hardship" or (m.tag.section == "categories" and m.tag.label in HARDSHIP)
         for m in matches
-    ]
+    )
+    kept: list[Match] = []
+    for m in matches:
+        section = m.tag.section
+        if section == "dying":
+            section = "urgent" if hardship or sentence[m.start] in calm else "emergency"
+        elif section == "emergency" and sentence[m.start] in calm:
+            section = "urgent"
+        if section == m.tag.section:
+            kept.append(m)
+        else:
+            kept.append(Match(m.start, m.end, replace(m.tag, section=section), m.gapped))
+    return kept
 
 
 def _decisive(matches: Sequence[Match], urgency: str) -> Match | None:

@@ -16,12 +16,15 @@ PHRASE_SECTIONS: dict[str, frozenset[str]] = {
     "categories": frozenset(CATEGORIES) - {"other"},
     "emergency": frozenset(CATEGORIES) - {"other"} | {"general"},
     "urgent": frozenset(CATEGORIES) - {"other"} | {"general"},
+    # Someone dying: an emergency unless the sentence names a hardship ("dying of hunger").
+    "dying": frozenset(CATEGORIES) - {"other"} | {"general"},
     "kind": frozenset(
         {"offer", "request", "thanks", "question", "greeting", "service", "news", "information"}
     ),
     # "not_now": an emergency phrase after it is a question, a past event or a rumour
     # ("what to do if someone is trapped", "he was trapped but is out"): urgent, not an alarm.
-    "negation": frozenset({"cancel", "clause_break", "not_now"}),
+    # "hardship": hunger, thirst or cold in the sentence makes "dying" urgent, not an alarm.
+    "negation": frozenset({"cancel", "clause_break", "not_now", "hardship"}),
     "people": frozenset({"before", "after", "subgroup", "not_people", "with_me"}),
     "location": frozenset(
         {"street_before", "street_after", "corner", "near", "area", "at", "place", "connector"}
