@@ -49,6 +49,12 @@ def test_dying_of_hunger_is_urgent_not_an_alarm(text: str) -> None:
         "mwen se yon moun ki soti anba dekonb, m bezwen manje",
         "que faire si quelqu'un est coincé sous les décombres ?",
         "¿qué hacer si alguien está atrapado bajo los escombros?",
+        "my passport is under the rubble, how do I get a new one",
+        "papye mwen yo anba dekonb, kijan pou m jwenn lòt",
+        "mes papiers sont sous les décombres",
+        "mis documentos quedaron bajo los escombros",
+        "who do I call if I hear someone under the rubble",
+        "ki nimewo pou m rele si m tande yon moun anba dekonb",
     ],
 )
 def test_a_question_or_a_finished_rescue_is_urgent_not_an_alarm(text: str) -> None:
