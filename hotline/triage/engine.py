@@ -21,6 +21,8 @@ NEGATION_REACH = 6
 MIN_GLUED = 4
 _PRIORITY = {category: rank for rank, category in enumerate(PRIORITY)}
 ZONE_SECTION = "zone"
+# Negation labels that only say how to read an emergency near them.
+CONTEXT_LABELS = frozenset({"not_now", "hardship"})
 # Needs that, named beside "dying", say what the dying is of: hunger and thirst.
 HARDSHIP = frozenset({"food", "water"})
 # A reason longer than this is a gapped phrase spanning half the text; it is cut.
@@ -157,16 +159,18 @@ def _prefer(
     """Drop a match inside a longer phrase ("water" in "water broke") and, where two
     languages read the same words differently ("pain"), keep the text's language. A stop
     word of the text's language never counts as another language's phrase (French "il"
-    is not English "ill")."""
+    is not English "ill"). Context phrases ("what to do if", "my papers", "hunger") only
+    colour an emergency: they neither give way nor swallow a need ("clothes" in "my
+    clothes")."""
     spans: dict[tuple[int, int], set[str]] = {}
     for match in matches:
-        if not match.gapped:
+        if not match.gapped and match.tag.label not in CONTEXT_LABELS:
             spans.setdefault((match.start, match.end), set()).add(match.tag.language)
     kept: list[Match] = []
     for match in matches:
         if (
             match.tag.section in ("location", ZONE_SECTION, "people")
-            or match.tag.label == "hardship"
+            or match.tag.label in CONTEXT_LABELS
         ):
             kept.append(match)
             continue
