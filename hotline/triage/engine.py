@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
+from hotline.triage.intent import intent_of
 from hotline.triage.language import LanguageGuesser
 from hotline.triage.lexicon import Lexicon, Tag, load_lexicons
 from hotline.triage.location import find_location
@@ -19,6 +21,12 @@ NEGATION_REACH = 6
 MIN_GLUED = 4
 _PRIORITY = {category: rank for rank, category in enumerate(PRIORITY)}
 ZONE_SECTION = "zone"
+# Negation labels that only say how to read an emergency near them.
+CONTEXT_LABELS = frozenset({"not_now", "hardship"})
+# Needs that, named beside "dying", say what the dying is of: hunger and thirst.
+HARDSHIP = frozenset({"food", "water"})
+# A reason longer than this is a gapped phrase spanning half the text; it is cut.
+REASON_CHARS = 60
 
 
 class Triager:
@@ -64,7 +72,7 @@ class Triager:
         keys = [token.key for token in tokens]
         own_words = self._own_words.get(language, set())
         matches = _prefer(self._matcher.find(keys), keys, language, own_words)
-        matches = _drop_negated(matches, tokens)
+        matches = _defuse(_drop_negated(matches, tokens), tokens)
         tags = [match.tag for match in matches]
 
         categories = _categories(tags)
@@ -80,6 +88,7 @@ class Triager:
         else:
             urgency = "routine"
         zone = next((tag.label for tag in tags if tag.section == ZONE_SECTION), None)
+        decisive = _decisive(matches, urgency)
         return TriageResult(
             categories=categories or ("other",),
             urgency=urgency,
@@ -88,6 +97,9 @@ class Triager:
             location=find_location(text, tokens, matches, self._stopwords),
             people=count_people(keys, matches, self._numbers),
             zone=zone,
+            reason=_words(text, tokens, decisive) if decisive else None,
+            rule=_rule(decisive.tag) if decisive else None,
+            intent=intent_of(kind, labels, tokens, self._stopwords, matches),
         )
 
     def _expand(self, raw: Sequence[Token], language: str) -> list[Token]:
@@ -147,14 +159,19 @@ def _prefer(
     """Drop a match inside a longer phrase ("water" in "water broke") and, where two
     languages read the same words differently ("pain"), keep the text's language. A stop
     word of the text's language never counts as another language's phrase (French "il"
-    is not English "ill")."""
+    is not English "ill"). Context phrases ("what to do if", "my papers", "hunger") only
+    colour an emergency: they neither give way nor swallow a need ("clothes" in "my
+    clothes")."""
     spans: dict[tuple[int, int], set[str]] = {}
     for match in matches:
-        if not match.gapped:
+        if not match.gapped and match.tag.label not in CONTEXT_LABELS:
             spans.setdefault((match.start, match.end), set()).add(match.tag.language)
     kept: list[Match] = []
     for match in matches:
-        if match.tag.section in ("location", ZONE_SECTION, "people"):
+        if (
+            match.tag.section in ("location", ZONE_SECTION, "people")
+            or match.tag.label in CONTEXT_LABELS
+        ):
             kept.append(match)
             continue
         span = (match.start, match.end)
@@ -195,6 +212,68 @@ def _drop_negated(matches: list[Match], tokens: Sequence[Token]) -> list[Match]:
         if not (m.start in negated and m.tag.section in ("categories", "urgent", "kind"))
         or m.tag.label == "cancel"
     ]
+
+
+def _sentences(tokens: Sequence[Token]) -> list[int]:
+    """The sentence each token sits in, counted from 0."""
+    numbers: list[int] = []
+    current = 0
+    for token in tokens:
+        current += token.sentence_break
+        numbers.append(current)
+    return numbers
+
+
+def _defuse(matches: list[Match], tokens: Sequence[Token]) -> list[Match]:
+    """An emergency phrase in the same sentence as a "not now" phrase ("what to do if
+    someone is trapped", "they got him out from under the rubble") is read as urgent: the
+    need stays, the alarm does not ring for a question or a rescue already done. Someone
+    dying is an emergency too, unless the text says it is of hunger, thirst or cold."""
+    if not any(m.tag.section == "dying" or m.tag.label == "not_now" for m in matches):
+        return matches
+    sentence = _sentences(tokens)
+    calm = {sentence[m.start] for m in matches if m.tag.label == "not_now"}
+    # Hardship anywhere in the text: "we are starving. we are dying" is one plea.
+    hardship = any(
+        m.tag.label == "hardship" or (m.tag.section == "categories" and m.tag.label in HARDSHIP)
+        for m in matches
+    )
+    kept: list[Match] = []
+    for m in matches:
+        section = m.tag.section
+        if section == "dying":
+            section = "urgent" if hardship or sentence[m.start] in calm else "emergency"
+        elif section == "emergency" and sentence[m.start] in calm:
+            section = "urgent"
+        if section == m.tag.section:
+            kept.append(m)
+        else:
+            kept.append(Match(m.start, m.end, replace(m.tag, section=section), m.gapped))
+    return kept
+
+
+def _decisive(matches: Sequence[Match], urgency: str) -> Match | None:
+    """The match a dispatcher should read as the reason: the phrase that made it an
+    emergency or urgent, else the one behind the first category."""
+    sections = {"emergency": ("emergency",), "urgent": ("urgent", "categories")}.get(
+        urgency, ("categories",)
+    )
+    for section in sections:
+        found = [m for m in matches if m.tag.section == section and m.tag.label in _PRIORITY]
+        found += [m for m in matches if m.tag.section == section and m.tag.label == "general"]
+        if found:
+            return min(found, key=lambda m: (_PRIORITY.get(m.tag.label, len(_PRIORITY)), m.start))
+    return None
+
+
+def _words(text: str, tokens: Sequence[Token], match: Match) -> str:
+    """The text's own words under a match, as the neighbour wrote them."""
+    words = " ".join(text[tokens[match.start].start : tokens[match.end - 1].end].split())
+    return words if len(words) <= REASON_CHARS else words[: REASON_CHARS - 3].rstrip() + "..."
+
+
+def _rule(tag: Tag) -> str:
+    return f"{tag.language} {tag.section} {tag.label}: {tag.phrase}"
 
 
 def _categories(tags: Sequence[Tag]) -> tuple[str, ...]:

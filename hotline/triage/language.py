@@ -25,7 +25,7 @@ class LanguageGuesser:
         self._content: dict[str, set[str]] = {}
         for code in self.languages:
             for (section, _label), phrases in lexicons[code].phrases.items():
-                if section not in ("categories", "emergency", "urgent", "kind"):
+                if section not in ("categories", "emergency", "dying", "urgent", "kind"):
                     continue
                 for phrase in phrases:
                     for key in phrase_keys(phrase.replace("*", "").replace("...", " ")):

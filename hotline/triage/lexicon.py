@@ -16,8 +16,15 @@ PHRASE_SECTIONS: dict[str, frozenset[str]] = {
     "categories": frozenset(CATEGORIES) - {"other"},
     "emergency": frozenset(CATEGORIES) - {"other"} | {"general"},
     "urgent": frozenset(CATEGORIES) - {"other"} | {"general"},
-    "kind": frozenset({"offer", "request", "thanks", "question"}),
-    "negation": frozenset({"cancel", "clause_break"}),
+    # Someone dying: an emergency unless the sentence names a hardship ("dying of hunger").
+    "dying": frozenset(CATEGORIES) - {"other"} | {"general"},
+    "kind": frozenset(
+        {"offer", "request", "thanks", "question", "greeting", "service", "news", "information"}
+    ),
+    # "not_now": an emergency phrase after it is a question, a past event or a rumour
+    # ("what to do if someone is trapped", "he was trapped but is out"): urgent, not an alarm.
+    # "hardship": hunger, thirst or cold in the sentence makes "dying" urgent, not an alarm.
+    "negation": frozenset({"cancel", "clause_break", "not_now", "hardship"}),
     "people": frozenset({"before", "after", "subgroup", "not_people", "with_me"}),
     "location": frozenset(
         {"street_before", "street_after", "corner", "near", "area", "at", "place", "connector"}
@@ -36,6 +43,7 @@ class Tag:
     section: str
     label: str
     language: str
+    phrase: str = ""
 
 
 @dataclass
@@ -52,9 +60,8 @@ class Lexicon:
 
     def tagged_phrases(self) -> Iterator[tuple[str, Tag]]:
         for (section, label), phrases in self.phrases.items():
-            tag = Tag(section, label, self.code)
             for phrase in phrases:
-                yield phrase, tag
+                yield phrase, Tag(section, label, self.code, phrase)
 
 
 def _strings(value: object, where: str) -> list[str]:

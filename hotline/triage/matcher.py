@@ -67,6 +67,9 @@ class PhraseMatcher:
 
     def __init__(self, phrases: Iterable[tuple[str, Tag]]) -> None:
         self._exact: dict[str, list[Pattern]] = {}
+        # Phrases that open with two whole words, indexed by both: common first words
+        # ("is", "nan", "de") would otherwise try every phrase they open at every use.
+        self._pairs: dict[tuple[str, str], list[Pattern]] = {}
         self._prefix: dict[str, list[Pattern]] = {}
         self._vocabulary: set[str] = set()
         self._vocabulary_prefixes: set[str] = set()
@@ -76,9 +79,13 @@ class PhraseMatcher:
             if pattern in seen:
                 continue
             seen.add(pattern)
-            key, is_prefix = pattern.parts[0][0]
-            index = self._prefix if is_prefix else self._exact
-            index.setdefault(key, []).append(pattern)
+            first = pattern.parts[0]
+            key, is_prefix = first[0]
+            if not is_prefix and len(first) > 1 and not first[1][1]:
+                self._pairs.setdefault((key, first[1][0]), []).append(pattern)
+            else:
+                index = self._prefix if is_prefix else self._exact
+                index.setdefault(key, []).append(pattern)
             for part in pattern.parts:
                 for text, prefix in part:
                     (self._vocabulary_prefixes if prefix else self._vocabulary).add(text)
@@ -95,8 +102,10 @@ class PhraseMatcher:
             if length <= len(key)
         )
 
-    def _candidates(self, key: str) -> list[Pattern]:
+    def _candidates(self, key: str, following: str | None) -> list[Pattern]:
         found = list(self._exact.get(key, ()))
+        if following is not None:
+            found.extend(self._pairs.get((key, following), ()))
         for length in self._prefix_lengths:
             if length > len(key):
                 break
@@ -105,8 +114,10 @@ class PhraseMatcher:
 
     def find(self, keys: Sequence[str]) -> list[Match]:
         matches: list[Match] = []
+        last = len(keys) - 1
         for start, key in enumerate(keys):
-            for pattern in self._candidates(key):
+            following = keys[start + 1] if start < last else None
+            for pattern in self._candidates(key, following):
                 first = pattern.parts[0]
                 # The index already checked the first word; most phrases are one word long.
                 if len(first) > 1 and not _part_matches(first[1:], keys, start + 1):

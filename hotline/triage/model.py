@@ -23,6 +23,9 @@ CATEGORIES: tuple[str, ...] = (
 )
 URGENCIES: tuple[str, ...] = ("emergency", "urgent", "routine")
 KINDS: tuple[str, ...] = ("request", "offer", "other")
+# What a text is for: a need (or an offer) to act on, or one of the texts that ask for
+# nothing and get one kind reply and a person's look instead of an offer to volunteers.
+INTENTS: tuple[str, ...] = ("request", "offer", "greeting", "question", "thanks", "news", "vague")
 
 # What a dispatcher should read first: threats to life before needs, needs before reports.
 PRIORITY: tuple[str, ...] = (
@@ -83,6 +86,16 @@ class TriageResult:
     location: str | None
     people: int | None
     zone: str | None = None
+    # The words of the text that decided the urgency (or the first category), as written,
+    # and the lexicon rule that read them: what a dispatcher is shown as the reason.
+    reason: str | None = None
+    rule: str | None = None
+    intent: str = "request"
+
+    @property
+    def is_request(self) -> bool:
+        """Whether the text asks for something a volunteer could bring."""
+        return self.intent == "request"
 
     def to_json(self, id: object) -> dict[str, object]:
         return {
