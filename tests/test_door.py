@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -97,3 +98,22 @@ def test_the_raw_copy_goes_with_the_words_after_the_retention_period(
     assert redact_closed(hotline) == 1
     row = stored(hotline, "SMraw")
     assert row.raw is None and "insulin" not in row.body
+
+
+def test_one_text_delivered_forty_times_at_once_is_one_row_and_one_acknowledgement(
+    story: Story, hotline: Hotline, people: None
+) -> None:
+    # Twilio retries a slow webhook; under a surge the copies arrive together.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(
+            pool.map(
+                lambda _: post_twilio_sms(hotline, "SMsame", NEIGHBOUR, "need water, 12 Elm St"),
+                range(40),
+            )
+        )
+    assert {a.status_code for a in answers} == {200}
+    with hotline.sessions() as session:
+        assert len(session.scalars(select(InboundMessage)).all()) == 1
+    story.settle()
+    [acknowledgement] = story.inbox(NEIGHBOUR)
+    assert code_in(acknowledgement)
