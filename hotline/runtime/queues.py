@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from redis import Redis
@@ -46,16 +47,20 @@ class DispatchJob(StrEnum):
 # Jobs are handed to RQ as function references. The entry points in `workers/` import the
 # domain, which holds a Queues, so they are imported when a job is enqueued, not before.
 def _dispatch_entry(job: DispatchJob) -> Callable[..., None]:
+    return _dispatch_entries()[job]
+
+
+@cache
+def _dispatch_entries() -> dict[DispatchJob, Callable[..., None]]:
     from workers import dispatch as entries
 
-    table: dict[DispatchJob, Callable[..., None]] = {
+    return {
         DispatchJob.OFFER_REQUEST: entries.offer_request,
         DispatchJob.ADVANCE_WAVE: entries.advance_wave,
         DispatchJob.ADVANCE_WAVE_NOW: entries.advance_wave_now,
         DispatchJob.CHECK_CLAIM: entries.check_claim,
         DispatchJob.LOCATION_TIMEOUT: entries.location_timeout,
     }
-    return table[job]
 
 
 def _latest_inbound(inbound_id: int) -> str:
@@ -80,10 +85,10 @@ class Queues:
     # its id for minutes, so a recovery must not reuse the id.
 
     def handle_inbound(self, inbound_id: int, attempt: str = "0", *, retry: bool = False) -> bool:
-        job_id = f"inbound-{inbound_id}-{attempt}"
-        queue = INBOUND_RETRY if retry else INBOUND
         from workers.inbound import handle_inbound
 
+        job_id = f"inbound-{inbound_id}-{attempt}"
+        queue = INBOUND_RETRY if retry else INBOUND
         # Without the note of the latest job the sweeper may queue a second copy (handling
         # twice is safe); it rides in the enqueue's own transaction, one round trip in all.
         # Attempt "0" follows the row's first commit: no job for it can exist yet, so the
