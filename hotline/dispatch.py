@@ -1,26 +1,26 @@
 """Matching requests to volunteers: offer waves, the claim race, done/release, escalation, timers.
 
-Every change here is one conditional UPDATE whose row count decides what happened, so a job
-that runs twice, or two volunteers answering at once, cannot produce two outcomes.
+This module decides when to act and who is told; the state itself changes only in
+`hotline.lifecycle`, whose conditional UPDATEs let a job run twice, or two volunteers answer
+at once, without two outcomes.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, contains_eager
 
+from hotline import lifecycle
+from hotline.lifecycle import ClaimCheck, fired_early
 from hotline.models import (
-    ACTIVE_STATUSES,
-    UNCLAIMED_STATUSES,
     Contact,
     Group,
     HelpRequest,
     Offer,
-    OfferStatus,
     Priority,
     RequestStatus,
     Urgency,
@@ -39,14 +39,10 @@ from hotline.outbound import queue_sms
 from hotline.people import dispatchers_watching, first_name, on_duty_dispatchers
 from hotline.phones import display
 from hotline.ranking import Candidate, Need, rank
-from hotline.runtime.db import changed
 from hotline.runtime.queues import DispatchJob
 from hotline.runtime.services import Hotline, Work
 
 log = logging.getLogger(__name__)
-
-# Offers stay answerable while the request is in one of these states.
-CLAIMABLE = (RequestStatus.OPEN, RequestStatus.OFFERING, RequestStatus.ESCALATED)
 
 
 def say(
@@ -86,19 +82,11 @@ def volunteer_actor(volunteer: Volunteer) -> Actor:
 # --- Offer waves -------------------------------------------------------------------------
 
 
-# Timer jobs may run a little before their time; within this they count as due.
-TIMER_SLACK = timedelta(seconds=1)
-
-
 def schedule_timer(
     hotline: Hotline, work: Work, due: datetime, job: DispatchJob, *args: Any
 ) -> None:
     """Run the dispatch job `job(*args)` at `due`, once this unit of work has committed."""
     work.after_commit(lambda: hotline.queues.dispatch_at(due, job, *args))
-
-
-def fired_early(now: datetime, due: datetime) -> bool:
-    return now + TIMER_SLACK < due
 
 
 def schedule_offers(hotline: Hotline, work: Work, request: HelpRequest) -> None:
@@ -111,9 +99,7 @@ def offer_request(hotline: Hotline, request_id: int, wave: int) -> None:
     """Send wave `wave` of offers; a no-op unless the request is still waiting for that wave."""
     with hotline.work() as work:
         request = work.session.get(HelpRequest, request_id, with_for_update=True)
-        if request is None or request.wave != wave - 1:
-            return
-        if request.status not in (RequestStatus.OPEN, RequestStatus.OFFERING):
+        if request is None or not lifecycle.can_offer_wave(request.status, wave, request.wave):
             return
         _send_wave(hotline, work, request, wave)
 
@@ -133,7 +119,7 @@ def _advance(hotline: Hotline, request_id: int, wave: int, *, on_time: bool) -> 
     now = hotline.clock.now()
     with hotline.work() as work:
         request = work.session.get(HelpRequest, request_id, with_for_update=True)
-        if request is None or request.status != RequestStatus.OFFERING or request.wave != wave:
+        if request is None or not lifecycle.can_advance(request.status, wave, request.wave):
             return
         if on_time and request.next_wave_at and fired_early(now, request.next_wave_at):
             # The clock moved differently: come back when it is due.
@@ -148,7 +134,11 @@ def _send_wave(hotline: Hotline, work: Work, request: HelpRequest, wave: int) ->
     session, now = work.session, hotline.clock.now()
     group = session.get_one(Group, request.group_id)
     emergency = request.urgency == Urgency.EMERGENCY
-    size = group.config.emergency_wave_size if emergency else group.config.wave_size
+    size = lifecycle.wave_size(
+        emergency=emergency,
+        routine=group.config.wave_size,
+        for_emergency=group.config.emergency_wave_size,
+    )
     chosen = rank(_candidates(session, group, request), _need_of(request))[:size]
     request.wave = wave
     if not chosen:
@@ -158,9 +148,7 @@ def _send_wave(hotline: Hotline, work: Work, request: HelpRequest, wave: int) ->
     volunteers = {c.volunteer_id: session.get_one(Volunteer, c.volunteer_id) for c in chosen}
     for candidate in chosen:
         volunteer = volunteers[candidate.volunteer_id]
-        session.add(
-            Offer(request_id=request.id, volunteer_id=volunteer.id, wave=wave, offered_at=now)
-        )
+        lifecycle.offer_to(session, request, volunteer.id, wave, now)
         volunteer.last_offered_at = now
         say(
             hotline,
@@ -176,8 +164,7 @@ def _send_wave(hotline: Hotline, work: Work, request: HelpRequest, wave: int) ->
             area=rough_area(request),
         )
     due = now + group.config.wave_timeout
-    request.status = RequestStatus.OFFERING
-    request.next_wave_at = due
+    lifecycle.offering(request, wave, due)
     record_event(
         session,
         request,
@@ -196,12 +183,7 @@ def _need_of(request: HelpRequest) -> Need:
 
 def _candidates(session: Session, group: Group, request: HelpRequest) -> list[Candidate]:
     already = select(Offer.volunteer_id).where(Offer.request_id == request.id)
-    claims = (
-        select(HelpRequest.claimed_by_id, func.count().label("n"))
-        .where(HelpRequest.status == RequestStatus.CLAIMED, HelpRequest.group_id == group.id)
-        .group_by(HelpRequest.claimed_by_id)
-        .subquery()
-    )
+    claims = lifecycle.open_claims_per_volunteer(group.id).subquery()
     rows = session.execute(
         select(Volunteer, func.coalesce(claims.c.n, 0))
         .join(Contact, Volunteer.contact_id == Contact.id)
@@ -234,10 +216,7 @@ def escalate(
 ) -> None:
     """Nobody is left to ask: mark the request escalated and text the dispatchers on duty."""
     now = hotline.clock.now()
-    if request.status in UNCLAIMED_STATUSES:
-        request.status = RequestStatus.ESCALATED
-    request.escalated_at = request.escalated_at or now
-    request.next_wave_at = None
+    lifecycle.escalated(request, now)
     record_event(work.session, request, SYSTEM, "escalated", now, reason=reason)
     alert_dispatchers(
         hotline,
@@ -292,7 +271,7 @@ def became_emergency(hotline: Hotline, work: Work, group: Group, request: HelpRe
         )
     if request.status == RequestStatus.NEEDS_INFO:
         # As for an emergency text: ask where, but do not wait for the answer to offer.
-        request.status = RequestStatus.OPEN
+        lifecycle.open_for_offers(request)
     if request.status in (RequestStatus.OPEN, RequestStatus.OFFERING):
         schedule_offers(hotline, work, request)
 
@@ -332,45 +311,6 @@ def alert_dispatchers(
     return bool(dispatchers)
 
 
-# --- Offers a volunteer holds ----------------------------------------------------------
-
-
-def open_offers(session: Session, volunteer: Volunteer) -> list[Offer]:
-    return list(
-        session.scalars(
-            select(Offer)
-            .join(HelpRequest, Offer.request_id == HelpRequest.id)
-            .where(
-                Offer.volunteer_id == volunteer.id,
-                Offer.status == OfferStatus.OFFERED,
-                HelpRequest.status.in_(CLAIMABLE),
-            )
-            .order_by(Offer.offered_at)
-        )
-    )
-
-
-def offer_for(session: Session, volunteer: Volunteer, request: HelpRequest | None) -> Offer | None:
-    if request is None:
-        return None
-    return session.scalar(
-        select(Offer).where(Offer.volunteer_id == volunteer.id, Offer.request_id == request.id)
-    )
-
-
-def claims_of(session: Session, volunteer: Volunteer) -> list[HelpRequest]:
-    return list(
-        session.scalars(
-            select(HelpRequest)
-            .where(
-                HelpRequest.claimed_by_id == volunteer.id,
-                HelpRequest.status == RequestStatus.CLAIMED,
-            )
-            .order_by(HelpRequest.claimed_at)
-        )
-    )
-
-
 # --- The claim race and what follows ---------------------------------------------------
 
 
@@ -383,7 +323,7 @@ def claim(
     actor: Actor,
 ) -> bool:
     """Give `request` to `volunteer` if nobody has it yet. True for the one winner."""
-    won = _move_claim(hotline, work, request, volunteer, HelpRequest.status.in_(UNCLAIMED_STATUSES))
+    won = lifecycle.claim(work.session, request, volunteer.id, hotline.clock.now())
     if won:
         _claimed(hotline, work, group, request, volunteer, actor, "claimed")
     return won
@@ -391,7 +331,7 @@ def claim(
 
 def can_be_assigned(volunteer: Volunteer) -> bool:
     """On the roster and still taking texts: the details of a claim go out by SMS."""
-    return volunteer.active and not volunteer.contact.opted_out
+    return lifecycle.assignable(active=volunteer.active, opted_out=volunteer.contact.opted_out)
 
 
 def assign(
@@ -410,18 +350,10 @@ def assign(
     if request.claimed_by_id == volunteer.id:
         return True
     previous = work.session.get_one(Volunteer, request.claimed_by_id)
-    moved = _move_claim(
-        hotline,
-        work,
-        request,
-        volunteer,
-        (HelpRequest.status == RequestStatus.CLAIMED) & (HelpRequest.claimed_by_id == previous.id),
-    )
-    if not moved:
+    now = hotline.clock.now()
+    if not lifecycle.reassign(work.session, request, volunteer.id, previous.id, now):
         return False
-    offer = offer_for(work.session, previous, request)
-    if offer is not None:
-        offer.status = OfferStatus.WITHDRAWN
+    lifecycle.withdrawn(lifecycle.offer_for(work.session, previous.id, request))
     say(
         hotline,
         work,
@@ -437,37 +369,6 @@ def assign(
     return True
 
 
-def _move_claim(
-    hotline: Hotline,
-    work: Work,
-    request: HelpRequest,
-    volunteer: Volunteer,
-    only_if: ColumnElement[bool],
-) -> bool:
-    """The one conditional UPDATE that decides who holds a request."""
-    session, now = work.session, hotline.clock.now()
-    moved = (
-        changed(
-            session,
-            update(HelpRequest)
-            .where(HelpRequest.id == request.id, only_if)
-            .values(
-                status=RequestStatus.CLAIMED,
-                claimed_by_id=volunteer.id,
-                claimed_at=now,
-                next_wave_at=None,
-                stale_prompted_at=None,
-                stale_alerted_at=None,
-                updated_at=now,
-            )
-            .execution_options(synchronize_session=False),
-        )
-        == 1
-    )
-    session.refresh(request)
-    return moved
-
-
 def _claimed(
     hotline: Hotline,
     work: Work,
@@ -479,16 +380,7 @@ def _claimed(
 ) -> None:
     """What follows a claim: other offers are closed, the winner and the neighbour are told."""
     session, now = work.session, hotline.clock.now()
-    session.execute(
-        update(Offer)
-        .where(Offer.request_id == request.id, Offer.status == OfferStatus.OFFERED)
-        .values(status=OfferStatus.TAKEN, answered_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    offer = offer_for(session, volunteer, request)
-    if offer is not None:
-        session.refresh(offer)
-        offer.status, offer.answered_at = OfferStatus.CLAIMED, now
+    lifecycle.close_offers_after_claim(session, request, volunteer.id, now)
     volunteer.last_answer_at = now
     record_event(session, request, actor, action, now, volunteer=volunteer_label(volunteer))
     neighbour = session.get_one(Contact, request.contact_id)
@@ -555,7 +447,7 @@ def send_details(
 def decline(hotline: Hotline, work: Work, offer: Offer) -> None:
     """NO: mark the offer declined; when the whole wave has said no, the next wave goes now."""
     session, now = work.session, hotline.clock.now()
-    offer.status, offer.answered_at = OfferStatus.DECLINED, now
+    lifecycle.declined(offer, now)
     request = session.get_one(HelpRequest, offer.request_id)
     volunteer = session.get_one(Volunteer, offer.volunteer_id)
     volunteer.last_answer_at = now
@@ -567,14 +459,7 @@ def decline(hotline: Hotline, work: Work, offer: Offer) -> None:
         now,
     )
     session.flush()
-    waiting = session.scalar(
-        select(func.count()).where(
-            Offer.request_id == request.id,
-            Offer.wave == request.wave,
-            Offer.status == OfferStatus.OFFERED,
-        )
-    )
-    if request.status == RequestStatus.OFFERING and not waiting:
+    if lifecycle.whole_wave_declined(request.status, lifecycle.waiting_in_wave(session, request)):
         rid, wave = request.id, request.wave
         work.after_commit(lambda: hotline.queues.dispatch(DispatchJob.ADVANCE_WAVE_NOW, rid, wave))
 
@@ -584,15 +469,7 @@ def finish(
 ) -> bool:
     """DONE: only the volunteer holding the claim can finish it."""
     session, now = work.session, hotline.clock.now()
-    if not _end_claim(
-        work,
-        request,
-        volunteer,
-        status=RequestStatus.DONE,
-        done_at=now,
-        closed_at=now,
-        updated_at=now,
-    ):
+    if not lifecycle.finish(session, request, volunteer.id, now):
         return False
     volunteer.last_answer_at = now
     record_event(session, request, volunteer_actor(volunteer), "done", now)
@@ -610,44 +487,13 @@ def finish(
     return True
 
 
-def _end_claim(work: Work, request: HelpRequest, volunteer: Volunteer, **values: Any) -> bool:
-    """Only the volunteer holding the claim can end it (DONE or RELEASE); True if they did."""
-    ended = (
-        changed(
-            work.session,
-            update(HelpRequest)
-            .where(
-                HelpRequest.id == request.id,
-                HelpRequest.status == RequestStatus.CLAIMED,
-                HelpRequest.claimed_by_id == volunteer.id,
-            )
-            .values(**values)
-            .execution_options(synchronize_session=False),
-        )
-        == 1
-    )
-    work.session.refresh(request)
-    return ended
-
-
 def release(
     hotline: Hotline, work: Work, group: Group, request: HelpRequest, volunteer: Volunteer
 ) -> bool:
     """RELEASE: the volunteer gives the request back; it is offered again to others."""
     session, now = work.session, hotline.clock.now()
-    if not _end_claim(
-        work,
-        request,
-        volunteer,
-        status=RequestStatus.OPEN,
-        claimed_by_id=None,
-        claimed_at=None,
-        updated_at=now,
-    ):
+    if not lifecycle.release(session, request, volunteer.id, now):
         return False
-    offer = offer_for(session, volunteer, request)
-    if offer is not None:
-        offer.status = OfferStatus.WITHDRAWN
     record_event(
         session,
         request,
@@ -684,27 +530,8 @@ def close(
     The audit event is `action`, with `detail`."""
     session, now = work.session, hotline.clock.now()
     claimant_id = request.claimed_by_id if request.status == RequestStatus.CLAIMED else None
-    closed = (
-        changed(
-            session,
-            update(HelpRequest)
-            .where(HelpRequest.id == request.id, HelpRequest.status.in_(ACTIVE_STATUSES))
-            .values(
-                status=RequestStatus.CANCELLED, closed_at=now, next_wave_at=None, updated_at=now
-            )
-            .execution_options(synchronize_session=False),
-        )
-        == 1
-    )
-    session.refresh(request)
-    if not closed:
+    if not lifecycle.cancel(session, request, now):
         return False
-    session.execute(
-        update(Offer)
-        .where(Offer.request_id == request.id, Offer.status == OfferStatus.OFFERED)
-        .values(status=OfferStatus.WITHDRAWN, answered_at=now)
-        .execution_options(synchronize_session=False)
-    )
     record_event(session, request, actor, action, now, **detail)
     if claimant_id is not None:
         claimant = session.get_one(Volunteer, claimant_id)
@@ -725,11 +552,7 @@ def close(
 def reopen(hotline: Hotline, work: Work, request: HelpRequest, actor: Actor) -> None:
     """The neighbour still needs help after DONE: back to the queue, offered afresh."""
     now = hotline.clock.now()
-    request.status = RequestStatus.OPEN
-    request.claimed_by_id = None
-    request.claimed_at = None
-    request.done_at = None
-    request.closed_at = None
+    lifecycle.reopened(request)
     record_event(work.session, request, actor, "reopened", now)
     schedule_offers(hotline, work, request)
 
@@ -751,14 +574,17 @@ def check_claim(hotline: Hotline, request_id: int) -> None:
             return
         group = session.get_one(Group, request.group_id)
         volunteer = session.get_one(Volunteer, request.claimed_by_id)
-        stale_after, alert_after = group.config.stale_claim, group.config.stale_alert
-        rid = request.id
-        if request.stale_prompted_at is None:
-            if request.claimed_at and fired_early(now, request.claimed_at + stale_after):
-                schedule_timer(
-                    hotline, work, request.claimed_at + stale_after, DispatchJob.CHECK_CLAIM, rid
-                )
-                return
+        step = lifecycle.claim_check(
+            now,
+            claimed_at=request.claimed_at,
+            prompted_at=request.stale_prompted_at,
+            alerted_at=request.stale_alerted_at,
+            stale_after=group.config.stale_claim,
+            alert_after=group.config.stale_alert,
+        )
+        if step.due is not None:
+            schedule_timer(hotline, work, step.due, DispatchJob.CHECK_CLAIM, request.id)
+        if step.action == ClaimCheck.PROMPT:
             request.stale_prompted_at = now
             record_event(session, request, SYSTEM, "stale_prompted", now)
             say(
@@ -771,18 +597,7 @@ def check_claim(hotline: Hotline, request_id: int) -> None:
                 dedupe=f"stale:{request.id}:{volunteer.id}:{request.claimed_at}",
                 code=request.code,
             )
-            schedule_timer(hotline, work, now + alert_after, DispatchJob.CHECK_CLAIM, rid)
-            return
-        if request.stale_alerted_at is None:
-            if fired_early(now, request.stale_prompted_at + alert_after):
-                schedule_timer(
-                    hotline,
-                    work,
-                    request.stale_prompted_at + alert_after,
-                    DispatchJob.CHECK_CLAIM,
-                    rid,
-                )
-                return
+        elif step.action == ClaimCheck.ALERT:
             request.stale_alerted_at = now
             record_event(session, request, SYSTEM, "stale_alerted", now)
             minutes = int((now - (request.claimed_at or now)).total_seconds() // 60)
@@ -806,6 +621,6 @@ def location_timeout(hotline: Hotline, request_id: int) -> None:
         request = work.session.get(HelpRequest, request_id, with_for_update=True)
         if request is None or request.status != RequestStatus.NEEDS_INFO:
             return
-        request.status = RequestStatus.OPEN
+        lifecycle.open_for_offers(request)
         record_event(work.session, request, SYSTEM, "location_not_given", hotline.clock.now())
         schedule_offers(hotline, work, request)

@@ -14,7 +14,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from hotline import dispatch
+from hotline import dispatch, lifecycle
 from hotline.board import open_queue, queue_line
 from hotline.dispatch import say
 from hotline.models import (
@@ -203,7 +203,8 @@ class Conversation:
             return self.need(body)
         triage = self.triaged(body)
         if triage.urgency == Urgency.EMERGENCY.value:
-            if volunteer is not None and (claims := dispatch.claims_of(self.session, volunteer)):
+            claims = lifecycle.claims_of(self.session, volunteer.id) if volunteer else []
+            if volunteer is not None and claims:
                 # On a job, it is most likely about the job: tell the dispatchers, not a wave.
                 return VolunteerDesk(self, volunteer).report_emergency(claims[-1], body, triage)
             return self.need(body, triage)  # their own: a volunteer's house floods too
@@ -284,7 +285,7 @@ class Conversation:
             select(Volunteer).where(Volunteer.contact_id == self.contact.id)
         ).all()
         for volunteer in volunteers:
-            for request in dispatch.claims_of(self.session, volunteer):
+            for request in lifecycle.claims_of(self.session, volunteer.id):
                 if dispatch.release(self.hotline, self.work, self.group, request, volunteer):
                     dispatch.alert_dispatchers(
                         self.hotline,
@@ -379,12 +380,10 @@ class Conversation:
                 group=self.group.name,
                 code=request.code,
             )
-        if request.location or request.zone:
-            request.status = RequestStatus.OPEN
+        has_place = bool(request.location or request.zone)
+        if not lifecycle.opened(request, now, has_place=has_place, emergency=emergency):
             dispatch.schedule_offers(self.hotline, self.work, request)
             return
-        request.status = RequestStatus.NEEDS_INFO
-        request.location_asked_at = now
         self.reply(
             "ask_location",
             request=request,
@@ -393,7 +392,6 @@ class Conversation:
         )
         if emergency:
             # A life may be at risk: ask where, but do not wait for the answer to offer.
-            request.status = RequestStatus.OPEN
             dispatch.schedule_offers(self.hotline, self.work, request)
             return
         due = now + self.group.config.wave_timeout
@@ -424,7 +422,7 @@ class Conversation:
                 _add_need(request, text, triage)
             if request.status == RequestStatus.NEEDS_INFO and not became_emergency():
                 # An emergency's offers go out below, from dispatch.became_emergency.
-                request.status = RequestStatus.OPEN
+                lifecycle.open_for_offers(request)
                 dispatch.schedule_offers(self.hotline, self.work, request)
         else:
             _add_need(request, text, triage)
@@ -560,8 +558,8 @@ class VolunteerDesk:
 
     def codes(self) -> str:
         session = self.talk.session
-        offered = [o.request.code for o in dispatch.open_offers(session, self.volunteer)]
-        claimed = [r.code for r in dispatch.claims_of(session, self.volunteer)]
+        offered = [o.request.code for o in lifecycle.open_offers(session, self.volunteer.id)]
+        claimed = [r.code for r in lifecycle.claims_of(session, self.volunteer.id)]
         return " ".join(dict.fromkeys([*claimed, *offered])) or "-"
 
     def menu(self) -> None:
@@ -586,7 +584,7 @@ class VolunteerDesk:
     def yes(self, command: Command) -> None:
         talk, session = self.talk, self.talk.session
         if command.code is None:
-            offers = dispatch.open_offers(session, self.volunteer)
+            offers = lifecycle.open_offers(session, self.volunteer.id)
             if len(offers) > 1:
                 talk.reset_menu_limit()
                 codes = [o.request.code for o in offers]
@@ -596,7 +594,7 @@ class VolunteerDesk:
             request: HelpRequest | None = offers[0].request
         else:
             request = self.target(command)
-        offer = dispatch.offer_for(session, self.volunteer, request)
+        offer = lifecycle.offer_for(session, self.volunteer.id, request)
         if request is None or offer is None:
             # An unknown code, or one never offered to this volunteer: reveal nothing.
             return talk.limited_reply("no_offer")
@@ -611,18 +609,13 @@ class VolunteerDesk:
                 self.volunteer,
                 session.get_one(Contact, request.contact_id),
             )
-        if offer.status in (
-            OfferStatus.OFFERED,
-            OfferStatus.DECLINED,
-            OfferStatus.TAKEN,
-        ) and dispatch.claim(
+        if lifecycle.may_claim(offer.status) and dispatch.claim(
             talk.hotline, talk.work, talk.group, request, self.volunteer, self.actor()
         ):
             talk.outcome("claim_won")
             return
         talk.outcome("claim_lost")
-        if offer.status == OfferStatus.OFFERED:
-            offer.status, offer.answered_at = OfferStatus.TAKEN, talk.hotline.clock.now()
+        lifecycle.lost(offer, talk.hotline.clock.now())
         talk.reply("claim_taken", request=request, code=request.code)
 
     def too_late_or_nothing(self) -> None:
@@ -644,7 +637,7 @@ class VolunteerDesk:
 
     def no(self, command: Command) -> None:
         talk, session = self.talk, self.talk.session
-        offers = dispatch.open_offers(session, self.volunteer)
+        offers = lifecycle.open_offers(session, self.volunteer.id)
         if command.code is not None:
             offers = [o for o in offers if o.request.code == command.code]
         if len(offers) != 1:
@@ -658,7 +651,7 @@ class VolunteerDesk:
         talk.reply("declined")
 
     def _claimed(self, command: Command) -> HelpRequest | None:
-        claims = dispatch.claims_of(self.talk.session, self.volunteer)
+        claims = lifecycle.claims_of(self.talk.session, self.volunteer.id)
         if command.code is not None:
             return next((r for r in claims if r.code == command.code), None)
         return claims[0] if len(claims) == 1 else None
@@ -683,7 +676,7 @@ class VolunteerDesk:
     def mine(self, command: Command) -> None:
         talk = self.talk
         talk.reset_menu_limit()
-        claims = dispatch.claims_of(talk.session, self.volunteer)
+        claims = lifecycle.claims_of(talk.session, self.volunteer.id)
         if not claims:
             return talk.reply("mine_none")
         listed = "; ".join(f"#{r.code} {', '.join(r.categories)}" for r in claims)

@@ -1,6 +1,7 @@
 """The hotline's tables (SQLAlchemy 2.0) and the status enums with their transitions.
 
-A help request moves through these states::
+A help request moves through these states (the full table, and the only code that writes a
+request's or an offer's status, is `hotline.lifecycle`)::
 
     new -> needs_info -> open -> offering -> claimed -> done
                           ^         |  \\                 \\

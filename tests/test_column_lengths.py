@@ -13,7 +13,7 @@ import ast
 import importlib
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,9 @@ MUST_RESOLVE = ("outcome", "action", "actor_kind")
 @dataclass
 class Scan:
     calls: list[tuple[ast.Call, ast.AST, dict[str, Any]]]  # call, enclosing scope, globals
+    # Parameters being followed to their callers now: two functions of one name (dispatch's
+    # and lifecycle's `claim`) pass a parameter to each other, and a cycle adds no string.
+    following: set[tuple[int, str]] = field(default_factory=set)
 
     def strings(self, node: ast.AST, scope: ast.AST | None, names: dict[str, Any]) -> Iterator[str]:
         """Every string `node` can be; "<unresolved ...>" where it cannot be followed."""
@@ -129,8 +132,17 @@ class Scan:
             yield f"<unresolved {name}>"
             return
         index = params.index(name) - (1 if params and params[0] in ("self", "cls") else 0)
+        if (id(scope), name) in self.following:
+            return
+        self.following.add((id(scope), name))
+        try:
+            yield from self._callers(scope.name, name, index)
+        finally:
+            self.following.discard((id(scope), name))
+
+    def _callers(self, function: str, name: str, index: int) -> Iterator[str]:
         for call, caller, caller_names in self.calls:
-            if _called(call) != scope.name:
+            if _called(call) != function:
                 continue
             for keyword in call.keywords:
                 if keyword.arg == name:

@@ -83,3 +83,69 @@ def test_the_provider_word_check_reads_the_modules_it_guards() -> None:
     checked = {p.relative_to(ROOT).as_posix() for p in _domain_sources()}
     assert {"hotline/outbound.py", "hotline/inbox.py", "workers/outbound.py"} <= checked
     assert not checked & {"hotline/channels/twilio/statuses.py", "hotline/web/twilio_hooks.py"}
+
+
+# The one writer of request and offer status (issue 14): the transitions live in one table.
+LIFECYCLE = "hotline/lifecycle.py"
+STATUS_MODELS = {"HelpRequest", "Offer"}
+STATUS_ENUMS = {"RequestStatus", "OfferStatus"}
+# `.status =` on rows of other tables, by module and the row's expression there.
+OTHER_STATUS_WRITES = {
+    ("hotline/outbound.py", "message"),  # OutboundMessage
+    ("hotline/outbound.py", "session.get_one(OutboundMessage, outbound_id)"),
+    ("hotline/voice/calls.py", "call"),  # VoiceCall
+    ("hotline/web/dashboard/actions.py", "offer"),  # AidOffer, what a neighbour offers
+    ("hotline/web/dashboard/offers.py", "_offer(work.session, offer_id)"),  # AidOffer
+}
+
+
+def _names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _status_writes(path: Path) -> list[str]:
+    """Every place `path` writes a request's or an offer's status, as `line: source`."""
+    where = path.relative_to(ROOT).as_posix()
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        line = f"{getattr(node, 'lineno', 0)}: {ast.unparse(node)[:80]}"
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for one in target.elts if isinstance(target, ast.Tuple) else [target]:
+                    if not (isinstance(one, ast.Attribute) and one.attr == "status"):
+                        continue
+                    enum_value = node.value is not None and _names(node.value) & STATUS_ENUMS
+                    other_table = (where, ast.unparse(one.value)) in OTHER_STATUS_WRITES
+                    if enum_value or not other_table:
+                        found.append(line)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            keywords = {k.arg for k in node.keywords}
+            if called in STATUS_MODELS and "status" in keywords:
+                found.append(line)  # a row born in a state other than its default
+            if called == "values" and "status" in keywords:
+                updates = [
+                    c
+                    for c in ast.walk(func)
+                    if isinstance(c, ast.Call)
+                    and getattr(c.func, "id", "") == "update"
+                    and _names(c) & STATUS_MODELS
+                ]
+                if updates:
+                    found.append(line)
+            if called == "setattr" and any(
+                isinstance(a, ast.Constant) and a.value == "status" for a in node.args
+            ):
+                found.append(line)
+    return found
+
+
+def test_only_the_lifecycle_writes_request_and_offer_status() -> None:
+    writers = {
+        path.relative_to(ROOT).as_posix(): writes
+        for path in _domain_sources()
+        if (writes := _status_writes(path))
+    }
+    assert set(writers) == {LIFECYCLE}, {k: v for k, v in writers.items() if k != LIFECYCLE}

@@ -7,14 +7,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline import dispatch
+from hotline import dispatch, lifecycle
 from hotline.models import (
     Contact,
     Group,
     HelpRequest,
     InboundMessage,
     Priority,
-    RequestStatus,
     Urgency,
     VoiceCall,
 )
@@ -88,7 +87,7 @@ def _open(
     request.recording_url = state.recording_url
     request.callback_by = state.callback_by or DEFAULT_CALLBACK
     # The caller was already asked where; any answer they gave is all there is to wait for.
-    request.status = RequestStatus.OPEN
+    lifecycle.open_for_offers(request)
     call.request_id = request.id
     session.add(
         InboundMessage(

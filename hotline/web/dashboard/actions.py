@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import update
 
-from hotline import dispatch
+from hotline import dispatch, lifecycle
 from hotline.models import (
     ACTIVE_STATUSES,
     UNCLAIMED_STATUSES,
@@ -84,8 +84,7 @@ def offer_again(h: Hotline, work: Work, request: HelpRequest, actor: Actor) -> N
     """Send a new wave now, also for an escalated request that had run out of volunteers."""
     if request.status not in UNCLAIMED_STATUSES:
         raise ActionRefused(f"#{request.code} is {request.status.value}: nothing to offer")
-    if request.status != RequestStatus.OFFERING:
-        request.status = RequestStatus.OPEN
+    lifecycle.open_for_offers(request)
     request.updated_at = h.clock.now()
     record_event(
         work.session, request, actor, "offered_again", h.clock.now(), wave=request.wave + 1

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hotline.dispatch import volunteer_label
-from hotline.models import Contact, Group, HelpRequest, Offer, RequestStatus, Volunteer
+from hotline.lifecycle import open_claims_per_volunteer
+from hotline.models import Contact, Group, Offer, Volunteer
 from hotline.web.dashboard.blueprint import bp
 from hotline.web.dashboard.guard import desk, group_of, hotline
 
@@ -37,13 +38,7 @@ class RosterRow:
 
 
 def roster(session: Session, group: Group, now: datetime) -> list[RosterRow]:
-    claims = dict(
-        session.execute(
-            select(HelpRequest.claimed_by_id, func.count())
-            .where(HelpRequest.group_id == group.id, HelpRequest.status == RequestStatus.CLAIMED)
-            .group_by(HelpRequest.claimed_by_id)
-        ).all()
-    )
+    claims = {v: n for v, n in session.execute(open_claims_per_volunteer(group.id))}
     offers = dict(
         session.execute(
             select(Offer.volunteer_id, func.count())
