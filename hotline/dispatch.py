@@ -14,65 +14,21 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, contains_eager
 
-from hotline import lifecycle
+from hotline import lifecycle, people
 from hotline.lifecycle import ClaimCheck, fired_early
-from hotline.models import (
-    Contact,
-    Group,
-    HelpRequest,
-    Offer,
-    Priority,
-    RequestStatus,
-    Urgency,
-    Volunteer,
-)
-from hotline.needs import (
-    LANGUAGE_NAMES,
-    SYSTEM,
-    Actor,
-    full_address,
-    offer_need,
-    record_event,
-    rough_area,
-)
-from hotline.outbound import queue_sms
-from hotline.people import dispatchers_watching, first_name, on_duty_dispatchers
-from hotline.phones import display
+from hotline.messages import dispatchers as dispatchers_told
+from hotline.messages import neighbours as neighbours_told
+from hotline.messages import volunteers as volunteers_told
+from hotline.models import Contact, Group, HelpRequest, Offer, RequestStatus, Urgency, Volunteer
+from hotline.needs import SYSTEM, Actor, record_event
 from hotline.ranking import Candidate, Need, rank
 from hotline.runtime.queues import DispatchJob
 from hotline.runtime.services import Hotline, Work
 
 log = logging.getLogger(__name__)
 
-
-def say(
-    hotline: Hotline,
-    work: Work,
-    group: Group,
-    contact: Contact,
-    template: str,
-    /,
-    *,
-    request: HelpRequest | None = None,
-    priority: int = Priority.REPLY,
-    dedupe: str | None = None,
-    **values: Any,
-) -> None:
-    queue_sms(
-        hotline,
-        work,
-        group,
-        contact,
-        template,
-        priority=priority,
-        request_id=request.id if request else None,
-        dedupe_key=dedupe,
-        **values,
-    )
-
-
-def volunteer_label(volunteer: Volunteer) -> str:
-    return volunteer.contact.name or display(volunteer.contact.phone_number)
+# Also read from here by the pages: a volunteer is labelled as the alerts label them.
+volunteer_label = people.volunteer_label
 
 
 def volunteer_actor(volunteer: Volunteer) -> Actor:
@@ -150,21 +106,9 @@ def _send_wave(hotline: Hotline, work: Work, request: HelpRequest, wave: int) ->
         volunteer = volunteers[candidate.volunteer_id]
         lifecycle.offer_to(session, request, volunteer.id, wave, now)
         volunteer.last_offered_at = now
-        say(
-            hotline,
-            work,
-            group,
-            volunteer.contact,
-            "offer_emergency" if emergency else "offer",
-            request=request,
-            priority=Priority.EMERGENCY if emergency else Priority.OFFER,
-            dedupe=f"offer:{request.id}:{volunteer.id}",
-            code=request.code,
-            need=offer_need(request),
-            area=rough_area(request),
-        )
+        volunteers_told.offer(hotline, work, group, request, volunteer)
     due = now + group.config.wave_timeout
-    lifecycle.offering(request, wave, due)
+    lifecycle.offering(request, due)
     record_event(
         session,
         request,
@@ -218,97 +162,22 @@ def escalate(
     now = hotline.clock.now()
     lifecycle.escalated(request, now)
     record_event(work.session, request, SYSTEM, "escalated", now, reason=reason)
-    alert_dispatchers(
-        hotline,
-        work,
-        group,
-        request,
-        "dispatcher_escalated",
-        priority=Priority.EMERGENCY if request.urgency == Urgency.EMERGENCY else Priority.CLAIM,
-        dedupe=f"escalated:{request.id}:{request.wave}",
-        code=request.code,
-        need=offer_need(request),
-        area=rough_area(request),
-        urgency=request.urgency.value,
-    )
-
-
-def alert_emergency(hotline: Hotline, work: Work, group: Group, request: HelpRequest) -> None:
-    alert_dispatchers(
-        hotline,
-        work,
-        group,
-        request,
-        "dispatcher_emergency",
-        priority=Priority.EMERGENCY,
-        dedupe=f"emergency:{request.id}",
-        code=request.code,
-        need=offer_need(request),
-        area=rough_area(request),
-        emergency=group.emergency_number,
-    )
+    dispatchers_told.escalated(hotline, work, group, request)
 
 
 def became_emergency(hotline: Hotline, work: Work, group: Group, request: HelpRequest) -> None:
     """A request raised to emergency after it opened: alert the dispatchers, tell a volunteer
     who has it, and while nobody has it offer it now to a wider emergency wave instead of
     waiting out the current one."""
-    alert_emergency(hotline, work, group, request)
+    dispatchers_told.emergency(hotline, work, group, request)
     if request.status == RequestStatus.CLAIMED and request.claimed_by is not None:
         # The volunteer on the way may be bringing water to someone who now needs an ambulance.
-        say(
-            hotline,
-            work,
-            group,
-            request.claimed_by.contact,
-            "claim_emergency",
-            request=request,
-            priority=Priority.EMERGENCY,
-            dedupe=f"claim-emergency:{request.id}:{request.claimed_by_id}",
-            code=request.code,
-            need=offer_need(request),
-            emergency=group.emergency_number,
-        )
+        volunteers_told.now_an_emergency(hotline, work, group, request, request.claimed_by)
     if request.status == RequestStatus.NEEDS_INFO:
         # As for an emergency text: ask where, but do not wait for the answer to offer.
         lifecycle.open_for_offers(request)
     if request.status in (RequestStatus.OPEN, RequestStatus.OFFERING):
         schedule_offers(hotline, work, request)
-
-
-def alert_dispatchers(
-    hotline: Hotline,
-    work: Work,
-    group: Group,
-    request: HelpRequest,
-    template: str,
-    /,
-    *,
-    priority: int,
-    dedupe: str,
-    **values: object,
-) -> bool:
-    """Text on-duty dispatchers, unless one has the dashboard open (it shows there).
-
-    Returns whether any SMS went out. Either way the request's audit trail has the event.
-    """
-    now = hotline.clock.now()
-    if dispatchers_watching(work.session, group, now):
-        return False
-    dispatchers = on_duty_dispatchers(work.session, group)
-    for dispatcher in dispatchers:
-        say(
-            hotline,
-            work,
-            group,
-            dispatcher.contact,
-            template,
-            request=request,
-            priority=priority,
-            dedupe=f"{dedupe}:{dispatcher.id}",
-            **values,
-        )
-    return bool(dispatchers)
 
 
 # --- The claim race and what follows ---------------------------------------------------
@@ -354,17 +223,7 @@ def assign(
     if not lifecycle.reassign(work.session, request, volunteer.id, previous.id, now):
         return False
     lifecycle.withdrawn(lifecycle.offer_for(work.session, previous.id, request))
-    say(
-        hotline,
-        work,
-        group,
-        previous.contact,
-        "volunteer_cancelled",
-        request=request,
-        priority=Priority.CLAIM,
-        dedupe=f"reassigned:{request.id}:{previous.id}:{request.claimed_at}",
-        code=request.code,
-    )
+    volunteers_told.taken_away(hotline, work, group, request, previous)
     _claimed(hotline, work, group, request, volunteer, actor, "reassigned")
     return True
 
@@ -384,64 +243,10 @@ def _claimed(
     volunteer.last_answer_at = now
     record_event(session, request, actor, action, now, volunteer=volunteer_label(volunteer))
     neighbour = session.get_one(Contact, request.contact_id)
-    send_details(hotline, work, group, request, volunteer, neighbour)
-    say(
-        hotline,
-        work,
-        group,
-        neighbour,
-        "neighbour_claimed",
-        request=request,
-        priority=Priority.CLAIM,
-        dedupe=f"claimed:{request.id}:{volunteer.id}:{now.timestamp()}",
-        code=request.code,
-        volunteer=first_name(volunteer.contact),
-    )
+    volunteers_told.claim_details(hotline, work, group, request, volunteer, neighbour)
+    neighbours_told.claimed(hotline, work, group, neighbour, request, volunteer, now)
     due = now + group.config.stale_claim
     schedule_timer(hotline, work, due, DispatchJob.CHECK_CLAIM, request.id)
-
-
-def send_details(
-    hotline: Hotline,
-    work: Work,
-    group: Group,
-    request: HelpRequest,
-    volunteer: Volunteer,
-    neighbour: Contact,
-) -> None:
-    """What the winner, and only the winner, learns: who, where, what, in which language."""
-    template = "call_back_details" if request.callback_by == "call" else "claim_details"
-    claimed_at = request.claimed_at.timestamp() if request.claimed_at else 0
-    say(
-        hotline,
-        work,
-        group,
-        volunteer.contact,
-        template,
-        request=request,
-        priority=Priority.CLAIM,
-        dedupe=f"details:{request.id}:{volunteer.id}:{claimed_at}",
-        code=request.code,
-        name=neighbour.name or "Neighbour",
-        phone=display(neighbour.phone_number),
-        address=full_address(request),
-        need=request.need,
-        language=LANGUAGE_NAMES.get(request.language, request.language),
-    )
-    if request.recording_url:
-        # A link cut short is useless: it goes in a message of its own.
-        say(
-            hotline,
-            work,
-            group,
-            volunteer.contact,
-            "recording_link",
-            request=request,
-            priority=Priority.CLAIM,
-            dedupe=f"recording:{request.id}:{volunteer.id}:{claimed_at}",
-            code=request.code,
-            link=request.recording_url,
-        )
 
 
 def decline(hotline: Hotline, work: Work, offer: Offer) -> None:
@@ -468,51 +273,38 @@ def finish(
     hotline: Hotline, work: Work, group: Group, request: HelpRequest, volunteer: Volunteer
 ) -> bool:
     """DONE: only the volunteer holding the claim can finish it."""
-    session, now = work.session, hotline.clock.now()
-    if not lifecycle.finish(session, request, volunteer.id, now):
-        return False
-    volunteer.last_answer_at = now
-    record_event(session, request, volunteer_actor(volunteer), "done", now)
-    neighbour = session.get_one(Contact, request.contact_id)
-    say(
-        hotline,
-        work,
-        group,
-        neighbour,
-        "neighbour_done",
-        request=request,
-        dedupe=f"done:{request.id}:{now.timestamp()}",
-        code=request.code,
-    )
-    return True
+    return _end_claim(hotline, work, group, request, volunteer, done=True)
 
 
 def release(
     hotline: Hotline, work: Work, group: Group, request: HelpRequest, volunteer: Volunteer
 ) -> bool:
     """RELEASE: the volunteer gives the request back; it is offered again to others."""
+    return _end_claim(hotline, work, group, request, volunteer, done=False)
+
+
+def _end_claim(
+    hotline: Hotline,
+    work: Work,
+    group: Group,
+    request: HelpRequest,
+    volunteer: Volunteer,
+    *,
+    done: bool,
+) -> bool:
+    """DONE or RELEASE by the volunteer holding the claim; the neighbour hears which."""
     session, now = work.session, hotline.clock.now()
-    if not lifecycle.release(session, request, volunteer.id, now):
+    end = lifecycle.finish if done else lifecycle.release
+    if not end(session, request, volunteer.id, now):
         return False
-    record_event(
-        session,
-        request,
-        volunteer_actor(volunteer),
-        "released",
-        now,
-    )
+    if done:
+        volunteer.last_answer_at = now
+    action = "done" if done else "released"
+    record_event(session, request, volunteer_actor(volunteer), action, now)
     neighbour = session.get_one(Contact, request.contact_id)
-    say(
-        hotline,
-        work,
-        group,
-        neighbour,
-        "neighbour_released",
-        request=request,
-        dedupe=f"released:{request.id}:{now.timestamp()}",
-        code=request.code,
-    )
-    schedule_offers(hotline, work, request)
+    neighbours_told.claim_ended(hotline, work, group, neighbour, request, now, done=done)
+    if not done:
+        schedule_offers(hotline, work, request)
     return True
 
 
@@ -535,17 +327,7 @@ def close(
     record_event(session, request, actor, action, now, **detail)
     if claimant_id is not None:
         claimant = session.get_one(Volunteer, claimant_id)
-        say(
-            hotline,
-            work,
-            group,
-            claimant.contact,
-            "volunteer_cancelled",
-            request=request,
-            priority=Priority.CLAIM,
-            dedupe=f"cancelled:{request.id}:{claimant.id}",
-            code=request.code,
-        )
+        volunteers_told.cancelled(hotline, work, group, request, claimant)
     return True
 
 
@@ -587,32 +369,11 @@ def check_claim(hotline: Hotline, request_id: int) -> None:
         if step.action == ClaimCheck.PROMPT:
             request.stale_prompted_at = now
             record_event(session, request, SYSTEM, "stale_prompted", now)
-            say(
-                hotline,
-                work,
-                group,
-                volunteer.contact,
-                "stale_prompt",
-                request=request,
-                dedupe=f"stale:{request.id}:{volunteer.id}:{request.claimed_at}",
-                code=request.code,
-            )
+            volunteers_told.still_on_it(hotline, work, group, request, volunteer)
         elif step.action == ClaimCheck.ALERT:
             request.stale_alerted_at = now
             record_event(session, request, SYSTEM, "stale_alerted", now)
-            minutes = int((now - (request.claimed_at or now)).total_seconds() // 60)
-            alert_dispatchers(
-                hotline,
-                work,
-                group,
-                request,
-                "dispatcher_stale",
-                priority=Priority.CLAIM,
-                dedupe=f"stale-alert:{request.id}:{request.claimed_at}",
-                code=request.code,
-                volunteer=volunteer_label(volunteer),
-                minutes=str(minutes),
-            )
+            dispatchers_told.stale_claim(hotline, work, group, request, volunteer, now)
 
 
 def location_timeout(hotline: Hotline, request_id: int) -> None:

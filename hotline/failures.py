@@ -16,10 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from hotline.dispatch import say
 from hotline.intake import handle_inbound
-from hotline.models import Group, InboundMessage, Priority
-from hotline.people import on_duty_dispatchers
+from hotline.messages import dispatchers as dispatchers_told
+from hotline.models import Group, InboundMessage
 from hotline.phones import mask
 from hotline.runtime.services import Hotline, Work
 
@@ -99,17 +98,7 @@ def _alert(hotline: Hotline, work: Work, group: Group, now: datetime) -> None:
             InboundMessage.processed_at.is_(None),
         )
     )
-    for dispatcher in on_duty_dispatchers(work.session, group):
-        say(
-            hotline,
-            work,
-            group,
-            dispatcher.contact,
-            "dispatcher_text_failed",
-            priority=Priority.EMERGENCY,
-            dedupe=f"text_failed:{group.id}:{slot}:{dispatcher.id}",
-            count=str(count or 1),
-        )
+    dispatchers_told.texts_failed(hotline, work, group, count or 1, slot)
 
 
 def failed_texts(session: Session, group: Group, limit: int = 200) -> Sequence[InboundMessage]:

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 from hotline import dispatch, lifecycle
 from hotline.board import open_queue, queue_line
-from hotline.dispatch import say
+from hotline.messages import dispatchers as dispatchers_told
+from hotline.messages import replies
+from hotline.messages import volunteers as volunteers_told
 from hotline.models import (
     AidOffer,
     Contact,
@@ -48,6 +50,7 @@ from hotline.people import (
     dispatcher_of,
     find_volunteer,
     first_name,
+    volunteer_label,
     volunteer_of,
 )
 from hotline.phones import display, mask
@@ -150,15 +153,15 @@ class Conversation:
         request: HelpRequest | None = None,
         **values: str,
     ) -> None:
-        say(
+        replies.reply(
             self.hotline,
             self.work,
             self.group,
             self.contact,
+            self.message.id,
             template,
-            request=request,
             priority=priority,
-            dedupe=f"reply:{self.message.id}:{template}",
+            request=request,
             **values,
         )
 
@@ -246,16 +249,7 @@ class Conversation:
                 dispatch.close(
                     self.hotline, self.work, self.group, request, actor, action="opted_out"
                 )
-                dispatch.alert_dispatchers(
-                    self.hotline,
-                    self.work,
-                    self.group,
-                    request,
-                    "dispatcher_optout",
-                    priority=Priority.CLAIM,
-                    dedupe=f"optout:{request.id}",
-                    code=request.code,
-                )
+                dispatchers_told.neighbour_opted_out(self.hotline, self.work, self.group, request)
             if keyword is not None and keyword.word in LOCAL_STOP_WORDS:
                 # Twilio confirms only its own words; these it passed on as ordinary texts, so
                 # the one confirmation is ours, in the language the word was written in.
@@ -287,16 +281,8 @@ class Conversation:
         for volunteer in volunteers:
             for request in lifecycle.claims_of(self.session, volunteer.id):
                 if dispatch.release(self.hotline, self.work, self.group, request, volunteer):
-                    dispatch.alert_dispatchers(
-                        self.hotline,
-                        self.work,
-                        self.group,
-                        request,
-                        "dispatcher_volunteer_optout",
-                        priority=Priority.CLAIM,
-                        dedupe=f"volunteer-optout:{request.id}:{volunteer.id}",
-                        code=request.code,
-                        volunteer=dispatch.volunteer_label(volunteer),
+                    dispatchers_told.volunteer_opted_out(
+                        self.hotline, self.work, self.group, request, volunteer
                     )
 
     def set_language(self, language: str) -> None:
@@ -371,7 +357,7 @@ class Conversation:
         emergency = request.urgency == Urgency.EMERGENCY
         if emergency:
             self.call_for_help("ack_emergency", request)
-            dispatch.alert_emergency(self.hotline, self.work, self.group, request)
+            dispatchers_told.emergency(self.hotline, self.work, self.group, request)
         else:
             self.reply(
                 "ack",
@@ -576,7 +562,7 @@ class VolunteerDesk:
         talk.outcome("volunteer_emergency")
         talk.call_for_help("detail_emergency", request)
         if not was_emergency:
-            dispatch.alert_emergency(talk.hotline, talk.work, talk.group, request)
+            dispatchers_told.emergency(talk.hotline, talk.work, talk.group, request)
 
     def target(self, command: Command) -> HelpRequest | None:
         return by_code(self.talk.session, self.talk.group, command.code)
@@ -601,7 +587,7 @@ class VolunteerDesk:
         talk.reset_menu_limit()
         talk.message.request_id = request.id
         if request.status == RequestStatus.CLAIMED and request.claimed_by_id == self.volunteer.id:
-            return dispatch.send_details(
+            return volunteers_told.claim_details(
                 talk.hotline,
                 talk.work,
                 talk.group,
@@ -738,7 +724,7 @@ class DispatcherDesk:
             need=request.need,
             address=full_address(request),
             phone=display(neighbour.phone_number),
-            volunteer=dispatch.volunteer_label(request.claimed_by) if request.claimed_by else "-",
+            volunteer=volunteer_label(request.claimed_by) if request.claimed_by else "-",
         )
 
     def assign(self, request: HelpRequest, who: str) -> None:
@@ -747,14 +733,12 @@ class DispatcherDesk:
         if volunteer is None:
             return talk.reply("dispatcher_unknown_volunteer", assignee=who or "?")
         if not dispatch.can_be_assigned(volunteer):
-            return talk.reply(
-                "dispatcher_cannot_assign", assignee=dispatch.volunteer_label(volunteer)
-            )
+            return talk.reply("dispatcher_cannot_assign", assignee=volunteer_label(volunteer))
         if dispatch.assign(talk.hotline, talk.work, talk.group, request, volunteer, self.actor()):
             return talk.reply(
                 "dispatcher_assigned",
                 code=request.code,
-                assignee=dispatch.volunteer_label(volunteer),
+                assignee=volunteer_label(volunteer),
             )
         talk.reply(
             "dispatcher_show",
@@ -765,7 +749,7 @@ class DispatcherDesk:
             need=request.need,
             address="-",
             phone="-",
-            volunteer=dispatch.volunteer_label(request.claimed_by) if request.claimed_by else "-",
+            volunteer=volunteer_label(request.claimed_by) if request.claimed_by else "-",
         )
 
     def close(self, request: HelpRequest) -> None:

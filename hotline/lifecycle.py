@@ -204,9 +204,10 @@ def opened(request: HelpRequest, now: datetime, *, has_place: bool, emergency: b
     return ask
 
 
-def offering(request: HelpRequest, wave: int, due: datetime) -> None:
+def offering(request: HelpRequest, next_wave_at: datetime) -> None:
+    """A wave is out; the next is due at `next_wave_at` unless someone claims first."""
     _move(request, RS.OFFERING)
-    request.wave, request.next_wave_at = wave, due
+    request.next_wave_at = next_wave_at
 
 
 def escalated(request: HelpRequest, now: datetime) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from hotline.models import Contact, Dispatcher, Group, Volunteer, utcnow
-from hotline.phones import normalise
+from hotline.phones import display, normalise
 
 
 class PeopleError(ValueError):
@@ -171,3 +171,8 @@ def dispatchers_watching(session: Session, group: Group, now: datetime) -> bool:
 
 def first_name(contact: Contact) -> str:
     return (contact.name or "").split(" ")[0] or "a volunteer"
+
+
+def volunteer_label(volunteer: Volunteer) -> str:
+    """How dispatchers see a volunteer: their name, else their number."""
+    return volunteer.contact.name or display(volunteer.contact.phone_number)

@@ -4,8 +4,8 @@ Run every second by one worker (a Redis lock elects it) and on demand (`hotline 
 re-enqueues what the database says is unfinished: inbound texts not yet processed, outbound
 SMS waiting or stuck in `sending` (a worker was killed), offer waves and other timers that
 are overdue. Everything it enqueues is safe to run twice. It also drains waiting SMS, most
-important first, within each group's send rate, texts dispatchers a digest of the queue when
-nobody is watching the dashboard, and once an hour redacts requests past their retention.
+important first, within each group's send rate, has `hotline.digest` text the queue to
+dispatchers when nobody is watching, and once an hour redacts requests past their retention.
 """
 
 from __future__ import annotations
@@ -25,21 +25,19 @@ from redis.exceptions import RedisError
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from hotline.board import open_queue, queue_line
-from hotline.dispatch import say
+from hotline.digest import send_digest
 from hotline.models import (
     Group,
     HelpRequest,
     InboundMessage,
     OutboundMessage,
     OutboundStatus,
-    Priority,
     RequestStatus,
 )
-from hotline.people import dispatchers_watching, on_duty_dispatchers
 from hotline.retention import redact_closed
 from hotline.runtime.db import changed
 from hotline.runtime.queues import DispatchJob
+from hotline.runtime.ratelimit import once
 from hotline.runtime.services import Hotline, build
 from hotline.runtime.settings import Settings
 
@@ -56,6 +54,8 @@ INTERVAL_SECONDS = 1.0
 # Inbound rows the sweeper looks at per sweep, from where the last sweep stopped.
 INBOUND_BATCH = 1000
 INBOUND_CURSOR = "hotline:sweeper:inbound-cursor"
+# Work the sweeper let through this period, by kind and key (see `ratelimit.once`).
+SWEPT = "hotline:swept"
 
 
 @dataclass
@@ -114,22 +114,15 @@ def sweep(hotline: Hotline) -> SweepReport:
             report.outbound += _drain(hotline, session, group, now)
             report.timers += _timers(hotline, session, group, now)
     for group in groups:
-        report.digests += _digest(hotline, group, now)
+        report.digests += send_digest(hotline, group, now)
     if _once(hotline, "retention", "all", 3600):
         report.redacted = redact_closed(hotline)
     return report
 
 
-def _done(hotline: Hotline, kind: str, key: object) -> bool:
-    """Whether `_once` already let this piece of work through in its period."""
-    return bool(hotline.redis.exists(f"hotline:swept:{kind}:{key}"))
-
-
 def _once(hotline: Hotline, kind: str, key: object, seconds: float) -> bool:
     """Enqueue a given piece of work at most once per `seconds`, however often we sweep."""
-    return bool(
-        hotline.redis.set(f"hotline:swept:{kind}:{key}", 1, nx=True, px=int(seconds * 1000))
-    )
+    return once(hotline.redis, f"{SWEPT}:{kind}:{key}", seconds)
 
 
 def _inbound(hotline: Hotline, session: Session, now: datetime) -> int:
@@ -265,38 +258,6 @@ def _timers(hotline: Hotline, session: Session, group: Group, now: datetime) -> 
             hotline.queues.dispatch(job, *args, attempt=_minute(now))
             count += 1
     return count
-
-
-def _digest(hotline: Hotline, group: Group, now: datetime) -> int:
-    """Every `digest_minutes`, the queue by SMS to on-duty dispatchers if nobody is watching."""
-    period = group.config.digest_minutes * 60
-    slot = int(now.timestamp() // period)
-    if _done(hotline, "digest", f"{group.id}:{slot}"):
-        return 0  # the sweep runs every second: skip the queries until the next slot
-    with hotline.work() as work:
-        session = work.session
-        if dispatchers_watching(session, group, now):
-            return 0
-        requests = open_queue(session, group)
-        if not requests or not _once(hotline, "digest", f"{group.id}:{slot}", period):
-            return 0
-        lines = "; ".join(queue_line(r, now) for r in requests)
-        sent = 0
-        here = session.merge(group)
-        for dispatcher in on_duty_dispatchers(session, group):
-            say(
-                hotline,
-                work,
-                here,
-                dispatcher.contact,
-                "dispatcher_queue",
-                priority=Priority.DIGEST,
-                dedupe=f"digest:{group.id}:{slot}:{dispatcher.id}",
-                count=str(len(requests)),
-                lines=lines,
-            )
-            sent += 1
-    return sent
 
 
 def run_forever(

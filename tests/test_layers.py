@@ -149,3 +149,47 @@ def test_only_the_lifecycle_writes_request_and_offer_status() -> None:
         if (writes := _status_writes(path))
     }
     assert set(writers) == {LIFECYCLE}, {k: v for k, v in writers.items() if k != LIFECYCLE}
+
+
+# Who is told what, in one place (issue 14): every SMS is written through hotline/messages/.
+MESSAGES = "hotline/messages/"
+OUTBOX = "hotline/outbound.py"  # where queue_sms lives
+
+
+def _calls(path: Path, name: str) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and (getattr(node.func, "id", None) == name or getattr(node.func, "attr", None) == name)
+    ]
+
+
+def test_only_the_messages_call_the_outbox() -> None:
+    callers = {
+        where: lines
+        for path in _domain_sources()
+        if (lines := _calls(path, "queue_sms"))
+        and not (where := path.relative_to(ROOT).as_posix()).startswith((MESSAGES, OUTBOX))
+    }
+    assert callers == {}
+    assert _calls(ROOT / "hotline" / "messages" / "outbox.py", "queue_sms")  # the scan sees it
+
+
+def test_dedupe_keys_are_built_only_in_the_messages() -> None:
+    """A dedupe key names one message; written elsewhere, two modules could make the same one."""
+    builders = {}
+    for path in _domain_sources():
+        where = path.relative_to(ROOT).as_posix()
+        if where.startswith((MESSAGES, OUTBOX)):
+            continue  # the outbox stores the key it is given
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found = [
+            node.lineno
+            for node in ast.walk(tree)
+            if isinstance(node, ast.keyword) and node.arg in ("dedupe", "dedupe_key")
+        ]
+        if found:
+            builders[where] = found
+    assert builders == {}

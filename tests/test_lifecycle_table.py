@@ -101,7 +101,7 @@ def test_a_transition_outside_the_table_is_refused() -> None:
     now = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     done = HelpRequest(status=RequestStatus.DONE)
     with pytest.raises(IllegalTransition):
-        lifecycle.offering(done, 1, now)  # a finished request is never offered
+        lifecycle.offering(done, now)  # a finished request is never offered
     assert done.status == RequestStatus.DONE
     withdrawn = Offer(status=OfferStatus.WITHDRAWN)
     with pytest.raises(IllegalTransition):

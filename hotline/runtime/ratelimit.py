@@ -88,3 +88,13 @@ class MenuLimit:
 
     def reset(self, group_id: int, number: str) -> None:
         self.redis.delete(self.key(group_id, number))
+
+
+def once(redis: Redis[bytes], key: str, seconds: float) -> bool:
+    """True for the first caller in `seconds` across all workers: at most once per period."""
+    return bool(redis.set(key, 1, nx=True, px=int(seconds * 1000)))
+
+
+def spent(redis: Redis[bytes], key: str) -> bool:
+    """Whether `once` already let `key` through in its period (a cheap look before the work)."""
+    return bool(redis.exists(key))

@@ -8,12 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline import dispatch, lifecycle
+from hotline.messages import dispatchers as dispatchers_told
+from hotline.messages import neighbours as neighbours_told
 from hotline.models import (
     Contact,
     Group,
     HelpRequest,
     InboundMessage,
-    Priority,
     Urgency,
     VoiceCall,
 )
@@ -67,7 +68,8 @@ def sync_request(
     else:
         _update(hotline, work, request, call, state)
     if state.step == Step.DONE and state.callback_by == "sms" and _can_text(call.from_number):
-        _acknowledge(hotline, work, group, session.get_one(Contact, request.contact_id), request)
+        neighbour = session.get_one(Contact, request.contact_id)
+        neighbours_told.call_acknowledged(hotline, work, group, neighbour, request)
     return request
 
 
@@ -116,7 +118,7 @@ def _open(
         channel="voice",
     )
     if request.urgency == Urgency.EMERGENCY:
-        dispatch.alert_emergency(hotline, work, group, request)
+        dispatchers_told.emergency(hotline, work, group, request)
     dispatch.schedule_offers(hotline, work, request)
     return request
 
@@ -160,36 +162,3 @@ WITHHELD_CALLER_IDS = frozenset({"+266696687", "+7378742833", "+86282452253"})
 
 def _can_text(number: str) -> bool:
     return number.startswith("+") and number[1:].isdigit() and number not in WITHHELD_CALLER_IDS
-
-
-def _acknowledge(
-    hotline: Hotline, work: Work, group: Group, contact: Contact, request: HelpRequest
-) -> None:
-    """The same acknowledgement a text gets, so the code is in writing too."""
-    dedupe = f"voice-ack:{request.id}"
-    if request.urgency == Urgency.EMERGENCY:
-        dispatch.say(
-            hotline,
-            work,
-            group,
-            contact,
-            "ack_emergency",
-            request=request,
-            priority=Priority.EMERGENCY,
-            dedupe=dedupe,
-            code=request.code,
-            emergency=group.emergency_number,
-        )
-    else:
-        dispatch.say(
-            hotline,
-            work,
-            group,
-            contact,
-            "ack",
-            request=request,
-            priority=Priority.ACK,
-            dedupe=dedupe,
-            group=group.name,
-            code=request.code,
-        )

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import update
 
 from hotline import dispatch, lifecycle
+from hotline.messages import neighbours as neighbours_told
 from hotline.models import (
     ACTIVE_STATUSES,
     UNCLAIMED_STATUSES,
@@ -20,14 +21,12 @@ from hotline.models import (
     Group,
     HelpRequest,
     InboundMessage,
-    Priority,
     RequestStatus,
     Urgency,
     VoiceCall,
     Volunteer,
 )
 from hotline.needs import Actor, record_event
-from hotline.outbound import queue_sms
 from hotline.runtime.db import changed
 from hotline.runtime.services import Hotline, Work
 
@@ -118,17 +117,7 @@ def text_neighbour(
     if len(note) > NOTE_LIMIT:
         raise ActionRefused(f"keep it to {NOTE_LIMIT} characters so it fits one text")
     neighbour = work.session.get_one(Contact, request.contact_id)
-    sent = queue_sms(
-        h,
-        work,
-        group,
-        neighbour,
-        "note_to_neighbour",
-        priority=Priority.REPLY,
-        request_id=request.id,
-        group=group.name,
-        detail=note,
-    )
+    sent = neighbours_told.note(h, work, group, neighbour, request, note)
     record_event(
         work.session,
         request,

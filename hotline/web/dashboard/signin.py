@@ -8,8 +8,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from hotline.accounts import LoginCodes, RateLimit, check_password, dispatchers_for
-from hotline.models import Dispatcher, Group, Priority
-from hotline.outbound import queue_sms
+from hotline.messages.dispatchers import login_code
+from hotline.models import Dispatcher, Group
 from hotline.phones import normalise
 from hotline.runtime.services import Hotline, Work
 from hotline.web.dashboard.blueprint import bp
@@ -132,16 +132,7 @@ def send_code() -> tuple[str, int]:
 def _text_code(h: Hotline, work: Work, dispatcher: Dispatcher, number: str) -> None:
     group = work.session.get_one(Group, dispatcher.group_id)
     code = _codes(h).issue(number, _address(), dispatcher.id)
-    queue_sms(
-        h,
-        work,
-        group,
-        dispatcher.contact,
-        "login_code",
-        priority=Priority.CLAIM,
-        group=group.name,
-        code=code,
-    )
+    login_code(h, work, group, dispatcher, code)
 
 
 @bp.post("/dashboard/sign-in/code")
