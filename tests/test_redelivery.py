@@ -11,7 +11,7 @@ import hmac
 import itertools
 import json
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -20,9 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from inbound_posts import GATEWAY_KEY
 from people import NEIGHBOUR, ROSA, add_cast, code_in
+from redis import Redis
 from sqlalchemy import select
 from story import Story
 
+from hotline.channels.gateway.redelivery import Redelivery
 from hotline.models import Group, InboundMessage
 from hotline.runtime.clock import SettableClock
 from hotline.runtime.services import Hotline
@@ -229,3 +231,14 @@ def test_any_payload_is_answered_without_a_500_and_every_text_is_kept(
             assert after[-1].body.endswith(f" #{n}")
 
     deliver()
+
+
+def test_with_redis_unreachable_copies_still_share_a_name_within_a_fixed_window() -> None:
+    unreachable = Redis.from_url("redis://127.0.0.1:9/0", socket_connect_timeout=1)
+    copies = Redelivery(unreachable, "secret")
+    at = datetime(2026, 3, 1, 12, 0, 30, tzinfo=UTC)
+    first = copies.name(NEIGHBOUR, "need water", None, at)
+    assert copies.name(NEIGHBOUR, "need water", None, at + timedelta(minutes=5)) == first
+    assert copies.name(NEIGHBOUR, "need milk", None, at) != first
+    assert copies.name(NEIGHBOUR, "need water", None, at + timedelta(minutes=10)) != first
+    assert NEIGHBOUR[2:] not in first
