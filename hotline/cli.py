@@ -454,7 +454,8 @@ def fallback_reply(group_name: str | None, phone: str | None) -> None:
     Twilio answers with it when the hotline cannot be reached: the service is briefly
     down, text the gateway phone instead. The group's own language comes first.
     """
-    from hotline.channels.twilio.twiml import messaging_twiml
+    from xml.etree import ElementTree
+
     from hotline.phones import display
     from hotline.sms.templates import TemplateBook, default_template_root
 
@@ -478,8 +479,13 @@ def fallback_reply(group_name: str | None, phone: str | None) -> None:
         reply = book.render(
             "fallback_down", lang, fallback=lang, group=name, phone=number, emergency=emergency
         )
+        # Static XML for the operator to paste, built here: the domain imports no adapter.
+        response = ElementTree.Element("Response")
+        ElementTree.SubElement(response, "Message").text = reply.text
         click.echo(f"{lang}:")
-        click.echo(messaging_twiml([reply.text]))
+        click.echo(
+            '<?xml version="1.0" encoding="UTF-8"?>' + ElementTree.tostring(response, "unicode")
+        )
 
 
 def _database_exists(s: Settings) -> bool:
