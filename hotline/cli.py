@@ -440,6 +440,54 @@ def triage(group_name: str | None, zones: bool) -> None:
     annotate(sys.stdin, sys.stdout, triager)
 
 
+# --- when the hotline itself is unreachable ------------------------------------------------
+
+FALLBACK_LANGUAGES = ("en", "es", "fr", "ht")
+
+
+@main.command("fallback-reply")
+@group_option
+@click.option("--phone", help="the number to text instead (default: GATEWAY_NUMBER)")
+def fallback_reply(group_name: str | None, phone: str | None) -> None:
+    """Print, per language, the TwiML for the number's fallback URL (a Twilio TwiML Bin).
+
+    Twilio answers with it when the hotline cannot be reached: the service is briefly
+    down, text the gateway phone instead. The group's own language comes first.
+    """
+    from xml.etree import ElementTree
+
+    from hotline.phones import display
+    from hotline.sms.templates import TemplateBook, default_template_root
+
+    s = settings()
+    with database() as session:
+        g = group_by_name(session, group_name)
+        name, region, language = g.name, g.region, g.default_language
+        emergency = g.emergency_number
+    instead = phone or s.gateway_number
+    if not instead:
+        raise click.ClickException(
+            "no number to text instead: pass --phone or set GATEWAY_NUMBER (the gateway phone)"
+        )
+    try:
+        number = display(normalise(instead, region))
+    except InvalidNumber as exc:
+        raise click.ClickException(str(exc)) from None
+    book = TemplateBook(s.templates_dir or default_template_root())
+    order = sorted(FALLBACK_LANGUAGES, key=lambda lang: lang != language)
+    for lang in order:
+        reply = book.render(
+            "fallback_down", lang, fallback=lang, group=name, phone=number, emergency=emergency
+        )
+        # Static XML for the operator to paste, built here: the domain imports no adapter.
+        response = ElementTree.Element("Response")
+        ElementTree.SubElement(response, "Message").text = reply.text
+        click.echo(f"{lang}:")
+        click.echo(
+            '<?xml version="1.0" encoding="UTF-8"?>' + ElementTree.tostring(response, "unicode")
+        )
+
+
 def _database_exists(s: Settings) -> bool:
     if s.database_url.startswith("sqlite:///"):
         return Path(s.database_url.removeprefix("sqlite:///")).exists()

@@ -10,11 +10,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from hotline.capacity import Capacity, ChannelKind, kind_of, limits_for
 from hotline.channels import ChannelError, DeliveryReport, SendResult, SmsChannel
 from hotline.models import Contact, Group, OutboundMessage, OutboundStatus, Priority
 from hotline.phones import mask
 from hotline.runtime.db import changed
 from hotline.runtime.services import Hotline, Work
+from hotline.sms.segments import segment_count
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +110,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 def send_outbound(hotline: Hotline, outbound_id: int) -> None:
-    """Send one queued row through the first channel that is up, within the number's rate.
+    """Send one queued row through the first channel that is up, within that channel's capacity.
 
     Safe to run twice: only a row this job moves from `queued` to `sending` goes out. When no
     channel could take it, the row goes back to `queued` with a later `next_attempt_at`, and
@@ -125,24 +127,32 @@ def send_outbound(hotline: Hotline, outbound_id: int) -> None:
         blocked = _blocked(_opted_out(session, message), message.template)
         to, body, hotline_number = message.to_number, message.body, message.from_number
         template = message.template
-        rate, burst = group.config.sends_per_second, group.config.send_burst
+        config = group.config
         chain = hotline.channel_chain(group.name)
     if blocked:
         _set_status(hotline, outbound_id, OutboundStatus.BLOCKED)
         return
 
     tried = False
+    capacity = Capacity(hotline.redis, hotline.settings.secret_key or "")
+    attempt = f"{outbound_id}:{now.timestamp()}"
     for channel in chain:
         breaker = hotline.breaker(channel.name)
         if not breaker.allow(now):
             continue
         sender = channel.sender(hotline_number)
-        wait = hotline.send_rate.take(sender, rate, now, burst)
+        kind = kind_of(channel.name, sender)
+        # Carriers count segments; Android's monitor counts messages.
+        cost = 1 if kind is ChannelKind.ANDROID else segment_count(body)
+        wait = capacity.take(channel.name, sender, limits_for(kind, config), now, attempt, cost)
         if wait > 0:
-            # The number is at its carrier rate: wait in the database, in priority order.
+            # The channel is at its limit: wait in the database, in priority order, never
+            # spilling onto a scarcer channel; the sweeper brings it back when there is room.
+            log.info("sms %s waits %.0fs for room on %s", outbound_id, wait, channel.name)
             _defer(hotline, outbound_id, now + timedelta(seconds=wait))
             return
         if not _start_sending(hotline, outbound_id, now):
+            capacity.give_back(channel.name, sender, attempt)
             return  # another worker has it
         tried = True
         try:
@@ -153,6 +163,10 @@ def send_outbound(hotline: Hotline, outbound_id: int) -> None:
                 status_callback=hotline.status_callback_url(outbound_id),
             )
         except ChannelError as exc:
+            if not exc.unreachable:
+                # Refused, so it never left. An unreachable channel (a timeout, a 5xx) may
+                # still have sent it: that one keeps counting, the safe side of a phone's cap.
+                capacity.give_back(channel.name, sender, attempt)
             if exc.unreachable and breaker.failed(now):
                 log.warning("channel %s marked down after repeated failures", channel.name)
             _record_failure(hotline, outbound_id, exc, channel.name)

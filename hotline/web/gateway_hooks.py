@@ -1,6 +1,7 @@
 """The local SMS gateway's webhooks: verified and read by the gateway adapter, handed to the domain.
 
-Texts received by the gateway phone go to the inbox, delivery reports to the outbox.
+Texts received by the gateway phone go to the inbox, delivery reports to the outbox. A copy of
+a text already held (the app re-delivers) is answered like the first and stores nothing new.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from hotline.channels import DeliveryReport, InboundText, MalformedWebhook
 from hotline.channels.gateway import webhooks
+from hotline.channels.gateway.redelivery import Redelivery
 from hotline.inbox import record_text
 from hotline.outbound import record_status
 from hotline.people import PeopleError, group_by_name
@@ -35,7 +37,14 @@ def sms() -> Response:
         if not signed:
             log.warning("rejected unsigned or badly signed gateway webhook")
             abort(403)
-        event = webhooks.read_event(body, lambda: _group_number(h))
+        copies = Redelivery(h.redis, h.settings.secret_key or h.settings.gateway_signing_key or "")
+        event = webhooks.read_event(
+            body,
+            lambda: _group_number(h),
+            lambda sender, words, received_at: copies.name(
+                sender, words, received_at, h.clock.now()
+            ),
+        )
     except MalformedWebhook:
         abort(400)
     if isinstance(event, InboundText):

@@ -82,6 +82,7 @@ KEYS: dict[str, frozenset[str]] = {
         "login_code": "group code",
         "note_to_neighbour": "group detail",
         "recording_link": "code link",
+        "fallback_down": "group phone emergency",
     }.items()
 }
 TWO_SEGMENTS = {"claim_details", "call_back_details", "dispatcher_queue", "dispatcher_show"}

@@ -45,12 +45,16 @@ def signed_by_gateway(
 
 
 def read_event(
-    body: bytes, hotline_number: Callable[[], str | None]
+    body: bytes,
+    hotline_number: Callable[[], str | None],
+    name_unnamed: Callable[[str, str, str | None], str] | None = None,
 ) -> InboundText | DeliveryReport | None:
     """A signed event as a text or a delivery report, None for any other event.
 
     `hotline_number` names the number a text to the gateway phone was for; it is asked only
-    for a text, and None refuses the text. A text without an id or a sender is malformed.
+    for a text, and None refuses the text. A text is known by the app's message id, else by
+    the event's; without either, `name_unnamed(sender, words, receivedAt)` names it (see
+    `redelivery`). A text without a sender, or without any name, is malformed.
     """
     # A signed event of an unexpected shape is answered, not a 500: only a text is ever kept.
     try:
@@ -62,14 +66,25 @@ def read_event(
     kind = event.get("event")
     if kind == "sms:received":
         number = hotline_number()
-        if number is None or not event.get("id") or not payload.get("phoneNumber"):
-            raise MalformedWebhook("a received text needs an id, a sender and its group")
+        sender, words = payload.get("phoneNumber"), payload.get("message", "")
+        if number is None or not sender:
+            raise MalformedWebhook("a received text needs a sender and its group")
+        sender, words = str(sender), "" if words is None else str(words)
+        # A re-delivery may come as a new event: the message id is the text's own.
+        known = payload.get("messageId") or event.get("id")
+        if known:
+            provider_sid = str(known)
+        elif name_unnamed is not None:
+            received_at = payload.get("receivedAt")
+            provider_sid = name_unnamed(sender, words, str(received_at) if received_at else None)
+        else:
+            raise MalformedWebhook("a received text needs an id")
         return InboundText(
             provider=PROVIDER,
-            provider_sid=str(event["id"]),
-            from_number=str(payload["phoneNumber"]),
+            provider_sid=provider_sid,
+            from_number=sender,
             to_number=number,
-            body=str(payload.get("message", "")),
+            body=words,
         )
     status = _EVENT_STATUS.get(kind) if isinstance(kind, str) else None
     if status is not None and payload.get("messageId"):

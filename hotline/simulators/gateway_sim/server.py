@@ -206,10 +206,12 @@ class GatewaySim(LoopbackServer):
 
     # -- the phone network ------------------------------------------------------------------
 
-    def receive_sms(self, from_number: str, body: str) -> str:
+    def receive_sms(self, from_number: str, body: str, *, copies: int = 1) -> str:
         """A phone texts the gateway's SIM: post sms:received and return its event id.
 
         Returns once the hotline has answered (or every retry is spent); see delivery().
+        `copies` re-delivers the same text as new events, as the app does after a restart or
+        a lost answer; the first event's id is returned.
         """
         if not self.state.webhooks("sms:received"):
             raise RuntimeError("no sms:received webhook is registered")
@@ -223,7 +225,8 @@ class GatewaySim(LoopbackServer):
         }
         self.state.work_started()
         try:
-            return self.webhooks.emit("sms:received", payload, now)[0]
+            events = [self.webhooks.emit("sms:received", payload, now)[0] for _ in range(copies)]
+            return events[0]
         finally:
             self.state.work_finished()
 
