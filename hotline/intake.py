@@ -63,6 +63,7 @@ from hotline.sms.commands import (
     parse_command,
 )
 from hotline.triage import TriageResult
+from hotline.triage_record import record_added_triage, record_triage
 
 log = logging.getLogger(__name__)
 
@@ -519,6 +520,7 @@ def _add_need(request: HelpRequest, text: str, triage: TriageResult) -> None:
         known = [c for c in request.categories if c != "other"]
         request.categories = list(dict.fromkeys([*known, *added]))
     request.urgency = more_urgent(request.urgency, Urgency(triage.urgency))
+    record_added_triage(request, triage, text)
 
 
 def _joined(existing: str, more: str) -> str:
@@ -532,6 +534,7 @@ def _apply_triage(request: HelpRequest, triage: TriageResult) -> None:
     request.location = triage.location
     request.zone = triage.zone
     request.people = triage.people
+    record_triage(request, triage, request.need)
 
 
 @dataclass
