@@ -433,6 +433,7 @@ class Conversation:
             request.zone = request.zone or triage.zone
             request.people = request.people or triage.people
             record_event(self.session, request, actor, "detail_added", now)
+        record_added_triage(request, triage, text, raised=became_emergency())
         self.outcome("detail_added")
         if became_emergency():
             self.call_for_help("detail_emergency", request)
@@ -520,7 +521,6 @@ def _add_need(request: HelpRequest, text: str, triage: TriageResult) -> None:
         known = [c for c in request.categories if c != "other"]
         request.categories = list(dict.fromkeys([*known, *added]))
     request.urgency = more_urgent(request.urgency, Urgency(triage.urgency))
-    record_added_triage(request, triage, text)
 
 
 def _joined(existing: str, more: str) -> str:

@@ -46,14 +46,17 @@ def record_triage(
     request.gist = _clip(gist(triage, text, language), "gist")
 
 
-def record_added_triage(request: HelpRequest, triage: TriageResult, text: str) -> None:
-    """A later text folded in: its reason replaces the first one only when it decided the
-    urgency now shown (a text that raised the request to an emergency says why)."""
-    if triage.reason and triage.urgency == request.urgency.value:
+def record_added_triage(
+    request: HelpRequest, triage: TriageResult, text: str, *, raised: bool
+) -> None:
+    """A later text was folded in (more detail, or where they are). Its reason replaces the
+    first one only when it `raised` the request to an emergency, or there was none; the gist
+    is written again from what the request now holds (the place they just gave)."""
+    if triage.reason and (raised or request.triage_reason is None):
         request.triage_reason = triage.reason
         request.triage_rule = _clip(triage.rule, "triage_rule")
-    if triage.is_request:
-        request.intent = "request"
+    if triage.is_request and needs_a_look(request.intent):
+        request.intent = "request"  # "hi" and then "we need water": now it asks for something
     request.gist = _clip(gist(_from_request(request), text, DASHBOARD_LANGUAGE), "gist")
 
 

@@ -171,3 +171,24 @@ def test_the_reason_and_gist_go_with_the_words_after_the_retention_period(
     stored = request_by_code(hotline, code)
     assert (stored.triage_reason, stored.gist) == (None, None)
     assert stored.triage_rule == "en emergency rescue: trapped"  # the rule names no one
+
+
+def test_later_texts_fill_in_the_gist_and_an_emergency_says_why(
+    story: Story, signed_in: Web, hotline: Hotline
+) -> None:
+    story.text(NEIGHBOUR, "we need water, 3 of us")
+    code = code_in(story.inbox(NEIGHBOUR)[0])
+    assert "area not given yet" in text_of(row_of(signed_in.get("/dashboard/").text, code))
+    story.text(NEIGHBOUR, "12 Oak St")  # the answer to "where are you?"
+    row = text_of(row_of(signed_in.get("/dashboard/").text, code))
+    assert "Urgent: water for 3 people in Oak St" in row
+    page = text_of(signed_in.get(f"/dashboard/requests/{code}").text)
+    assert "Why urgent: “water” (rule: en categories water: water)" in page
+
+    story.text(NEIGHBOUR, "my son stopped breathing")
+    page = text_of(signed_in.get(f"/dashboard/requests/{code}").text)
+    assert (
+        "Why emergency: “stopped breathing” (rule: en emergency medical: stopped breathing)" in page
+    )
+    row = text_of(row_of(signed_in.get("/dashboard/").text, code))
+    assert "EMERGENCY: medical help and water for 3 people in Oak St" in row
