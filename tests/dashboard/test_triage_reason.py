@@ -9,13 +9,14 @@ from datetime import timedelta
 
 from dashboard.pages import NEIGHBOUR, MakeRequest, Web, request_by_code
 from people import code_in
-from sqlalchemy import event
+from sqlalchemy import event, select
 from story import Story
 
 from hotline.models import HelpRequest, RequestStatus, Urgency
 from hotline.retention import redact_closed
 from hotline.runtime.clock import SettableClock
 from hotline.runtime.services import Hotline
+from hotline.simulators.twilio_sim.server import SimServer
 from hotline.triage import Triager
 from hotline.triage_record import record_triage
 
@@ -192,3 +193,22 @@ def test_later_texts_fill_in_the_gist_and_an_emergency_says_why(
     )
     row = text_of(row_of(signed_in.get("/dashboard/").text, code))
     assert "EMERGENCY: medical help and water for 3 people in Oak St" in row
+
+
+def test_a_call_says_which_key_the_caller_pressed(
+    story: Story, signed_in: Web, hotline: Hotline, sim: SimServer
+) -> None:
+    landline = "+16175550166"
+    sim.add_landline(landline)
+    call = sim.call_hotline(landline)
+    for keys in ("1", "2", "02145#"):  # English, water, the ZIP
+        call.press(keys)
+    call.record()
+    call.press("2")
+    assert call.ended and call.errors == []
+    story.settle()
+    with hotline.sessions() as session:
+        code = session.scalars(select(HelpRequest.code)).one()
+    page = text_of(signed_in.get(f"/dashboard/requests/{code}").text)
+    assert "“pressed the key for water” (rule: voice keypad menu)" in page
+    assert "water in 02145" in text_of(row_of(signed_in.get("/dashboard/").text, code))
