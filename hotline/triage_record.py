@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hotline.models import HelpRequest
-from hotline.triage import TriageResult
+from hotline.triage import INTENTS, TriageResult
 from hotline.triage.gist import gist
 
 # The dashboard is written in English; the gist there speaks of the neighbour's language.
@@ -12,7 +12,7 @@ DASHBOARD_LANGUAGE = "en"
 BY_PERSON = "set by "
 KEYPAD_RULE = "voice keypad menu"
 # Texts that ask for nothing: a dispatcher looks at them before anyone is offered them.
-NOT_A_NEED = frozenset({"greeting", "question", "thanks", "news", "vague"})
+NOT_A_NEED = frozenset(INTENTS) - {"request", "offer"}
 
 
 def _clip(value: str | None, column: str) -> str | None:
