@@ -66,6 +66,7 @@ from hotline.sms.commands import (
     parse_command,
 )
 from hotline.triage import TriageResult
+from hotline.triage_record import record_added_triage, record_triage
 
 log = logging.getLogger(__name__)
 
@@ -416,6 +417,7 @@ class Conversation:
             request.zone = request.zone or triage.zone
             request.people = request.people or triage.people
             record_event(self.session, request, actor, "detail_added", now)
+        record_added_triage(request, triage, text, raised=became_emergency())
         self.outcome("detail_added")
         if became_emergency():
             self.call_for_help("detail_emergency", request)
@@ -516,6 +518,7 @@ def _apply_triage(request: HelpRequest, triage: TriageResult) -> None:
     request.location = triage.location
     request.zone = triage.zone
     request.people = triage.people
+    record_triage(request, triage, request.need)
 
 
 @dataclass

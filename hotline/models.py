@@ -263,6 +263,13 @@ class HelpRequest(Base):
     channel: Mapped[str] = mapped_column(String(8), default="sms")
     callback_by: Mapped[str] = mapped_column(String(8), default="sms")  # sms | call
     recording_url: Mapped[str | None] = mapped_column(Text)
+    # Why triage read the text so (the phrase that fired, as written, and its lexicon rule, or
+    # "set by <dispatcher>" after an edit), what the text is for (request, greeting, ...) and
+    # the need's gist as the dashboard's queue shows it: built from triage, never the words.
+    triage_reason: Mapped[str | None] = mapped_column(Text)
+    triage_rule: Mapped[str | None] = mapped_column(String(160))
+    intent: Mapped[str | None] = mapped_column(String(12))
+    gist: Mapped[str | None] = mapped_column(String(120))
     wave: Mapped[int] = mapped_column(Integer, default=0)
     next_wave_at: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]

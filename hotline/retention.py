@@ -36,6 +36,7 @@ def redact_closed(hotline: Hotline) -> int:
             request.location = None
             request.people = None
             request.recording_url = None
+            request.triage_reason = request.gist = None  # the neighbour's phrase, the street
             request.redacted_at = now
             record_event(session, request, SYSTEM, "redacted", now)
         if ids:

@@ -22,6 +22,7 @@ from hotline.needs import neighbour_actor, open_request, record_event
 from hotline.people import contact_for
 from hotline.runtime.services import Hotline, Work
 from hotline.triage import Zone
+from hotline.triage_record import record_keypad
 from hotline.voice.menu import (
     DEFAULT_CALLBACK,
     EMERGENCY_NEED,
@@ -88,6 +89,7 @@ def _open(
     request.location, request.zone = zone_for_digits(group.zones, state.location_digits)
     request.recording_url = state.recording_url
     request.callback_by = state.callback_by or DEFAULT_CALLBACK
+    record_keypad(request, category)
     # The caller was already asked where; any answer they gave is all there is to wait for.
     lifecycle.open_for_offers(request)
     call.request_id = request.id

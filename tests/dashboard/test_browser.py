@@ -104,7 +104,10 @@ def test_a_dashboard_refused_a_stream_still_refreshes(
     )
     run_jobs(hotline)
     # The 15-second refresh brings it in, without a reload.
-    expect(p.locator("#queue-rows tr").filter(has_text="clothing")).to_be_visible(timeout=25_000)
+    # The row shows the need's gist: what triage recognised, not the words.
+    expect(
+        p.locator("#queue-rows tr").filter(has_text="clothes or blankets in 02145")
+    ).to_be_visible(timeout=25_000)
     assert p.evaluate("performance.getEntriesByType('navigation').length") == 1
 
 

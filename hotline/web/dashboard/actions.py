@@ -29,6 +29,7 @@ from hotline.models import (
 from hotline.needs import Actor, record_event
 from hotline.runtime.db import changed
 from hotline.runtime.services import Hotline, Work
+from hotline.triage_record import record_edit
 
 NOTE_LIMIT = 60  # the {detail} placeholder's limit: a longer note would be clipped unseen
 
@@ -69,6 +70,7 @@ def edit_triage(
             setattr(request, field, value)
     if changes:
         request.updated_at = h.clock.now()
+        record_edit(request, actor.label)
         record_event(work.session, request, actor, "triage_edited", h.clock.now(), **changes)
     if request.urgency == Urgency.EMERGENCY and not was_emergency:
         dispatch.became_emergency(h, work, group, request)

@@ -23,6 +23,7 @@ from hotline.models import (
     Volunteer,
 )
 from hotline.phones import display
+from hotline.triage_record import needs_a_look
 
 # An unclaimed request this old has waited too long, whatever its urgency: pin it on top.
 OVERDUE_AFTER = timedelta(minutes=30)
@@ -55,6 +56,15 @@ class QueueRow:
     claimant: str
     emergency: bool
     overdue: bool
+    # The need as triage wrote it (never the neighbour's words); "" for rows stored before.
+    gist: str = ""
+    # What the text is for; one that asks for nothing (a greeting, a question, ...) waits
+    # for a dispatcher to read it.
+    intent: str = "request"
+
+    @property
+    def needs_look(self) -> bool:
+        return needs_a_look(self.intent)
 
     @property
     def pinned(self) -> bool:
@@ -67,6 +77,56 @@ class QueueRow:
         if self.minutes < 48 * 60:
             return f"{self.minutes // 60}h"
         return f"{self.minutes // 1440}d"
+
+
+@dataclass(frozen=True)
+class Banner:
+    """Emergencies nobody has claimed yet, said at the top of the queue whatever the filter."""
+
+    count: int
+    oldest_minutes: int
+
+    @property
+    def text(self) -> str:
+        if self.count == 1:
+            return f"1 emergency waiting — {_minutes(self.oldest_minutes)}"
+        return f"{self.count} emergencies waiting — oldest {_minutes(self.oldest_minutes)}"
+
+
+@dataclass(frozen=True)
+class QueueView:
+    rows: list[QueueRow]
+    banner: Banner | None
+
+
+def _minutes(minutes: int) -> str:
+    return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h"
+
+
+def _age_minutes(now: datetime, since: datetime) -> int:
+    return max(0, int((now - since).total_seconds() // 60))
+
+
+def emergency_banner(requests: list[HelpRequest], now: datetime) -> Banner | None:
+    """From the unclaimed requests: how many are emergencies and how long the oldest waits."""
+    waiting = [
+        r.created_at
+        for r in requests
+        if r.urgency == Urgency.EMERGENCY and r.status in UNCLAIMED_STATUSES
+    ]
+    if not waiting:
+        return None
+    return Banner(len(waiting), _age_minutes(now, min(waiting)))
+
+
+def queue_view(session: Session, group: Group, now: datetime, wanted: QueueFilter) -> QueueView:
+    """The queue's rows and its emergency banner, from the same few queries."""
+    unclaimed = open_queue(session, group)
+    if wanted.status == RequestStatus.CLAIMED.value:
+        rows = queue_rows(session, group, now, wanted)
+    else:
+        rows = _rows(session, unclaimed, now, wanted)
+    return QueueView(rows, emergency_banner(unclaimed, now))
 
 
 def queue_rows(
@@ -85,6 +145,12 @@ def queue_rows(
         )
     else:
         requests = open_queue(session, group)
+    return _rows(session, requests, now, wanted)
+
+
+def _rows(
+    session: Session, requests: list[HelpRequest], now: datetime, wanted: QueueFilter
+) -> list[QueueRow]:
     requests = [r for r in requests if wanted.matches(r)]
     counts = _offer_counts(session, [r.id for r in requests])
     claimants = _claimants(session, [r.claimed_by_id for r in requests if r.claimed_by_id])
@@ -94,7 +160,7 @@ def queue_rows(
             categories=tuple(r.categories),
             urgency=r.urgency.value,
             zone=r.zone or "",
-            minutes=max(0, int((now - r.created_at).total_seconds() // 60)),
+            minutes=_age_minutes(now, r.created_at),
             status=r.status.value,
             offers_sent=sum(counts.get(r.id, {}).values()),
             offers_declined=counts.get(r.id, {}).get(OfferStatus.DECLINED, 0),
@@ -102,6 +168,8 @@ def queue_rows(
             emergency=r.urgency == Urgency.EMERGENCY,
             overdue=r.status in UNCLAIMED_STATUSES
             and (r.status == RequestStatus.ESCALATED or now - r.created_at >= OVERDUE_AFTER),
+            gist=r.gist or "",
+            intent=r.intent or "request",
         )
         for r in requests
     ]

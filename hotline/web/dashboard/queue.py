@@ -17,7 +17,7 @@ from hotline.web.dashboard.listing import (
     QueueFilter,
     change_marker,
     filter_choices,
-    queue_rows,
+    queue_view,
 )
 
 # A stream ends after a while and the browser reconnects: no web thread is held for ever.
@@ -42,10 +42,12 @@ def queue() -> str:
     h, wanted = hotline(), _filter()
     with h.sessions() as db:
         group = group_of(db)
+        view = queue_view(db, group, h.clock.now(), wanted)
         return render_template(
             "dashboard/queue.html",
             group=group,
-            rows=queue_rows(db, group, h.clock.now(), wanted),
+            rows=view.rows,
+            banner=view.banner,
             wanted=wanted,
             choices=filter_choices(db, group),
             marker=change_marker(db, group.id),
@@ -58,8 +60,10 @@ def queue_rows_fragment() -> str:
     h = hotline()
     with h.sessions() as db:
         group = group_of(db)
-        rows = queue_rows(db, group, h.clock.now(), _filter())
-        return render_template("dashboard/_queue_rows.html", rows=rows)
+        view = queue_view(db, group, h.clock.now(), _filter())
+        return render_template(
+            "dashboard/_queue_rows.html", rows=view.rows, banner=view.banner, refresh=True
+        )
 
 
 @bp.get("/dashboard/events")

@@ -16,6 +16,7 @@ from hotline.needs import full_address
 from hotline.phones import display
 from hotline.runtime.services import Hotline, Work
 from hotline.triage import CATEGORIES
+from hotline.triage_record import needs_a_look, set_by_person
 from hotline.web.dashboard import actions
 from hotline.web.dashboard.blueprint import bp
 from hotline.web.dashboard.guard import desk, find_request, group_of, hotline, request_or_404
@@ -39,6 +40,8 @@ def request_page(code: str) -> str:
             neighbour=neighbour,
             phone=display(neighbour.phone_number),
             address=full_address(found),
+            set_by=set_by_person(found),
+            needs_look=needs_a_look(found.intent),
             claimant=volunteer_label(found.claimed_by) if found.claimed_by else None,
             thread=thread_of(db, found),
             events=events_of(db, found),

@@ -5,6 +5,7 @@
   var rows = document.getElementById("queue-rows");
   if (!rows) { return; }
   var live = document.getElementById("live");
+  var banner = document.getElementById("emergency-banner");
   var fallback = null;
   var FALLBACK_MS = 15000;
   var RETRY_MS = 60000;
@@ -20,6 +21,10 @@
       .then(function (html) {
         if (html !== null) {
           rows.innerHTML = html;
+          // The rows come with the emergency banner's new text, which sits above the table.
+          var next = rows.querySelector("template.banner-next");
+          if (next && banner) { banner.innerHTML = next.innerHTML; }
+          if (next) { next.parentNode.removeChild(next); }
           say("Updated " + new Date().toLocaleTimeString());
         }
       })
