@@ -339,22 +339,22 @@ def _next_midnight(local: datetime, days_ahead: int) -> datetime:
     return datetime.combine(day, time(0), tzinfo=local.tzinfo)
 
 
+def split_switch(text: str) -> tuple[bool, str]:
+    """`OFF until tue` -> (False, "until tue"): the ON/OFF word in any language, and the rest."""
+    folded = " ".join(_fold(text).split())
+    for words, value in ((_OFF_WORDS, False), (_ON_WORDS, True)):
+        for word in sorted(words, key=len, reverse=True):
+            if folded == word or folded.startswith(word + " "):
+                return value, folded[len(word) :].strip()
+    raise AvailabilityError("an override starts with ON or OFF")
+
+
 def parse_override(text: str, now: datetime, zone: str) -> Override | None:
     """`ON 3h`, `OFF until tue`, `OFF today`, `ON until 22`, `OFF 2 days` -> an Override.
 
     None when the text is a bare ON or OFF (the standing switch, not an override).
     """
-    folded = " ".join(_fold(text).split())
-    on: bool | None = None
-    for words, value in ((_OFF_WORDS, False), (_ON_WORDS, True)):
-        for word in sorted(words, key=len, reverse=True):
-            if folded == word or folded.startswith(word + " "):
-                on, folded = value, folded[len(word) :].strip()
-                break
-        if on is not None:
-            break
-    if on is None:
-        raise AvailabilityError("an override starts with ON or OFF")
+    on, folded = split_switch(text)
     if not folded:
         return None
     local = now.astimezone(ZoneInfo(zone))
