@@ -182,7 +182,8 @@ class Report:
         skipped = sum(1 for r in self.rows if r.row is None)
         if self.file_problems and not self.rows:
             return "nothing to import"
-        return f"{len(self.rows)} rows: {len(self.ready)} ready, {skipped} with problems (left out)"
+        left_out = f", {skipped} with problems (left out)" if skipped else ""
+        return f"{len(self.rows)} rows: {len(self.ready)} ready{left_out}"
 
 
 def _decode(data: bytes) -> str:
