@@ -201,12 +201,13 @@ def _decode(data: bytes) -> str:
         return data.decode("latin-1")
 
 
-def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
-    sample = "\n".join(text.splitlines()[:20])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        return csv.excel
+def _delimiter(text: str) -> str:
+    """The header line's most frequent separator: a comma, or the semicolon of European
+    spreadsheets, or a tab. (csv.Sniffer guesses quote characters from names like O'Brien.)"""
+    header = text.split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
 
 
 def _map_headers(header: Sequence[str]) -> tuple[dict[str, int], list[str]]:
@@ -235,7 +236,7 @@ def read_roster(data: bytes, *, region: str, zones: Sequence[Mapping[str, Any]] 
         return report
     text = _decode(data).replace("\x00", "")
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), _dialect(text)))
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as exc:
         report.file_problems.append(f"not a readable CSV file ({exc})")
         return report
@@ -279,7 +280,7 @@ def _row(
         return record[index].strip() if index < len(record) else ""
 
     problems: list[str] = []
-    phone = _phone(cell("phone") or "", region, problems)
+    phone = _phone(_unescaped(cell("phone")) or "", region, problems)
     name = _unescaped(cell("name"))
     if name is None and ("first_name" in columns or "last_name" in columns):
         name = " ".join(part for part in (cell("first_name"), cell("last_name")) if part)
@@ -404,7 +405,7 @@ def write_roster(rows: Iterable[VolunteerRow], region: str) -> str:
         writer.writerow(
             [
                 _cell_text(row.name),
-                display_number(row.phone_number, region),
+                _cell_text(display_number(row.phone_number, region)),
                 "; ".join(row.zones or ()),
                 "; ".join(row.skills or ()),
                 "; ".join(row.languages or ()),
