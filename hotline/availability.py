@@ -17,6 +17,8 @@ from phonenumbers import timezone as number_zones
 
 DAY_MINUTES = 24 * 60
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The stored text's column length: a schedule whose canonical text is longer is refused.
+MAX_TEXT = 200
 # How far ahead the next window is looked for: a weekly schedule repeats within a week.
 HORIZON = timedelta(days=8)
 
@@ -254,7 +256,10 @@ def parse_weekly(text: str) -> Weekly | None:
         # A comma joins days or hours within a part; the next day after hours starts a new one.
         i += 1
     close()
-    return Weekly(tuple(_merged(sorted(intervals)) for intervals in days))
+    weekly = Weekly(tuple(_merged(sorted(intervals)) for intervals in days))
+    if len(format_weekly(weekly)) > MAX_TEXT:
+        raise AvailabilityError("too many different hours: keep it to a few shifts a week")
+    return weekly
 
 
 def _merged(intervals: list[Interval]) -> tuple[Interval, ...]:

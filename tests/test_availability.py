@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hotline.availability import (
+    MAX_TEXT,
     AvailabilityError,
     Override,
     Weekly,
@@ -25,6 +26,7 @@ from hotline.availability import (
 
 BOSTON = "America/New_York"
 EVENINGS = "mon-fri 18-22"
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @pytest.mark.parametrize(
@@ -81,6 +83,10 @@ def test_the_words_groups_use_read_to_one_schedule(text: str, canonical: str) ->
         ("mon 13pm-14", "is not an hour"),
         ("mon-", "a range needs something on each side"),
         ("never mon", "'never' goes alone"),
+        (
+            "; ".join(f"{day} {n}:15-{n}:30, 9:45-10, 11:15-12" for n, day in enumerate(DAYS)),
+            "too many",
+        ),
     ],
 )
 def test_what_is_not_a_schedule_says_why(text: str, reason: str) -> None:
@@ -105,7 +111,12 @@ def _intervals(points: list[int]) -> tuple[tuple[int, int], ...]:
 @given(st.lists(_POINTS, min_size=7, max_size=7))
 def test_any_schedule_reads_back_from_its_text(days: list[list[int]]) -> None:
     weekly = Weekly(tuple(_intervals(points) for points in days))
-    assert parse_weekly(format_weekly(weekly)) == weekly
+    text = format_weekly(weekly)
+    if len(text) > MAX_TEXT:
+        with pytest.raises(AvailabilityError, match="too many"):
+            parse_weekly(text)
+    else:
+        assert parse_weekly(text) == weekly
 
 
 @given(st.text(max_size=60))
