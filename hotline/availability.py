@@ -322,7 +322,7 @@ _ON_WORDS = ("on", "disponible", "disponib")
 _OFF_WORDS = ("off", "no disponible", "pa disponib", "indisponible", "non disponible")
 _TODAY = frozenset({"today", "hoy", "aujourd'hui", "aujourdhui", "jodi a", "jodia", "jodi"})
 _TOMORROW = frozenset({"tomorrow", "manana", "demain", "demen"})
-_UNTIL = re.compile(r"^(?:until|till|til|hasta|hasta el|jusqu'?(?:a|au)|jiska|jis)\s+(.+)$")
+_UNTIL = re.compile(r"^(?:until|till|til|hasta el|hasta|jusqu'?(?:a|au)|jiska|jis)\s+(.+)$")
 _DURATION = re.compile(
     r"^(\d{1,3})\s*(m|min|mins|minute|minutes|minuto|minutos|minit"
     r"|h|hr|hrs|hour|hours|hora|horas|heure|heures|edtan|e"

@@ -52,12 +52,16 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
         ("sábado y domingo 10-14", "weekends 10-14"),
         ("todos los días 8-12", "daily 8-12"),
         ("mié 19-21", "wed 19-21"),
+        ("entre semana", "mon-fri"),
+        ("nunca", "never"),
         # fr
         ("lun-ven 18h-22h", "mon-fri 18-22"),
         ("du lundi au vendredi de 18h30 à 22h", "mon-fri 18:30-22"),
         ("week-end", "weekends"),
         ("tous les jours 8h-12h", "daily 8-12"),
         ("mer, sam 14h-16h", "wed,sat 14-16"),
+        ("mer et sam", "wed,sat"),
+        ("en semaine 9h-17h", "mon-fri 9-17"),
         # ht
         ("lendi-vandredi 18-22", "mon-fri 18-22"),
         ("lendi rive vandredi 18h-22h", "mon-fri 18-22"),
@@ -65,6 +69,8 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
         ("chak jou 8-12", "daily 8-12"),
         ("mèkredi 9-11", "wed 9-11"),
         ("wikenn 10-14", "weekends 10-14"),
+        ("lasemèn 18h-22h", "mon-fri 18-22"),
+        ("janm", "never"),
     ],
 )
 def test_the_words_groups_use_read_to_one_schedule(text: str, canonical: str) -> None:
@@ -154,6 +160,8 @@ def _boston(day: int, hour: int, minute: int = 0) -> datetime:
         ("OFF 2 days", False, _boston(5, 9)),
         ("NO DISPONIBLE hoy", False, _boston(4, 0)),
         ("disponible 2 horas", True, _boston(3, 11)),
+        ("NO DISPONIBLE hasta el martes", False, _boston(8, 0)),
+        ("off 3 heures", False, _boston(3, 12)),
         ("off jusqu'à lundi", False, _boston(7, 0)),
         ("OFF aujourd'hui", False, _boston(4, 0)),
         ("PA DISPONIB jodi a", False, _boston(4, 0)),
