@@ -84,11 +84,19 @@ def test_an_upload_without_the_form_token_is_refused(signed_in: Web, hotline: Ho
     before = _volunteers(hotline)
     answer = signed_in.http.post(
         signed_in.base + "/dashboard/volunteers/import",
-        data={"apply": "1", "data": "UGhvbmUKNjE3NTU1MDEwNAo="},
+        data={"apply": "1", "data": "eJwLyMjPS+UyMzQ3NTU1MDQw4QIAKzkEEQ=="},
         timeout=10,
         allow_redirects=False,
     )
     assert answer.status_code == 400
+    assert _volunteers(hotline) == before
+
+
+def test_a_tampered_sheet_is_refused(signed_in: Web, hotline: Hotline) -> None:
+    before = _volunteers(hotline)
+    for field in ("not base64!", "UGhvbmUKNjE3NTU1MDEwNAo="):  # the second is not compressed
+        answer = signed_in.post("/dashboard/volunteers/import", {"apply": "1", "data": field})
+        assert answer.status_code == 400
     assert _volunteers(hotline) == before
 
 

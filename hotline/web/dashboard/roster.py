@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -193,6 +194,21 @@ def offers_csv() -> Response:
         return _csv(text, _file_name(group, "offers", h.clock.now()))
 
 
+def _packed(data: bytes) -> str:
+    # Carried in the form between the report and Apply; compressed, as a CSV shrinks several
+    # times over and a form field has a size limit.
+    return base64.b64encode(zlib.compress(data, 6)).decode("ascii")
+
+
+def _unpacked(field: str) -> bytes:
+    try:
+        packed = base64.b64decode(field, validate=True)
+        # Never more than a sheet may hold, whatever the field unpacks to.
+        return zlib.decompressobj().decompress(packed, MAX_BYTES + 1)
+    except (ValueError, zlib.error):
+        abort(400)
+
+
 @bp.post("/dashboard/volunteers/import")
 def import_volunteers() -> ResponseReturnValue:
     """A dry run shows the report with the sheet kept in the form; Apply writes it."""
@@ -200,10 +216,7 @@ def import_volunteers() -> ResponseReturnValue:
     if upload is not None and upload.filename:
         data = upload.read(MAX_BYTES + 1)
     else:
-        try:
-            data = base64.b64decode(request.form.get("data", ""), validate=True)
-        except ValueError:
-            abort(400)
+        data = _unpacked(request.form.get("data", ""))
     if not data:
         flash("Choose a CSV file to import.")
         return redirect(url_for("dashboard.volunteers"))
@@ -221,6 +234,6 @@ def import_volunteers() -> ResponseReturnValue:
     return render_template(
         "dashboard/volunteers_import.html",
         report=report,
-        data=base64.b64encode(data).decode("ascii") if report.ready else "",
+        data=_packed(data) if report.ready else "",
         file_name=upload.filename if upload is not None else "",
     )
