@@ -16,7 +16,7 @@ from hotline.accounts import set_password
 from hotline.groups import add_group
 from hotline.models import Contact, Group, Volunteer
 from hotline.needs import open_request
-from hotline.people import add_dispatcher, contact_for
+from hotline.people import add_dispatcher, add_volunteer, contact_for
 from hotline.roster_io import set_override
 from hotline.runtime.clock import SettableClock
 from hotline.runtime.services import Hotline
@@ -179,3 +179,42 @@ def test_the_roster_shows_who_is_on_call_now_and_next(
     page = web.get("/dashboard/volunteers").text
     ana = re.search(r"Ana Lopez</td>.*?</tr>", page, re.S)
     assert ana and "on call now until Thu 22:00" in ana.group()
+
+
+def _volunteer_id(hotline: Hotline, number: str) -> int:
+    with hotline.sessions() as db:
+        found = db.scalar(
+            select(Volunteer.id)
+            .join(Contact, Volunteer.contact_id == Contact.id)
+            .where(Contact.phone_number == number)
+        )
+        assert found is not None
+        return found
+
+
+def test_a_dispatcher_sets_availability_in_any_language(signed_in: Web, hotline: Hotline) -> None:
+    ana = _volunteer_id(hotline, ANA)
+    answer = signed_in.post(
+        f"/dashboard/volunteers/{ana}/availability", {"availability": "lunes a viernes de 9 a 17"}
+    )
+    assert answer.status_code == 302
+    page = signed_in.get("/dashboard/volunteers").text
+    assert "Ana Lopez: mon-fri 9-17." in page
+    assert _volunteers(hotline)[ANA][2] == "mon-fri 9-17"
+    signed_in.post(f"/dashboard/volunteers/{ana}/availability", {"availability": "whenever"})
+    page = signed_in.get("/dashboard/volunteers").text
+    assert "Availability not changed: &#39;whenever&#39; is not a day or an hour." in page
+    assert _volunteers(hotline)[ANA][2] == "mon-fri 9-17"
+    signed_in.post(f"/dashboard/volunteers/{ana}/availability", {"availability": ""})
+    assert _volunteers(hotline)[ANA][2] is None
+
+
+def test_another_groups_volunteer_is_not_found(signed_in: Web, hotline: Hotline) -> None:
+    with hotline.sessions.begin() as db:
+        medford = add_group(db, "Medford Aid", "+16175550900")
+        add_volunteer(db, medford, "+16175550960", name="Mo", zones=["02155"])
+    mo = _volunteer_id(hotline, "+16175550960")
+    answer = signed_in.post(f"/dashboard/volunteers/{mo}/availability", {"availability": "daily"})
+    assert answer.status_code == 404
+    with hotline.sessions() as db:
+        assert db.get_one(Volunteer, mo).availability is None

@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hotline.availability import MAX_TEXT, AvailabilityError, format_weekly, parse_weekly
 from hotline.dispatch import volunteer_label
 from hotline.models import Contact, Group, HelpRequest, Offer, RequestStatus, Volunteer
 from hotline.roster_io import (
@@ -237,3 +238,27 @@ def import_volunteers() -> ResponseReturnValue:
         data=_packed(data) if report.ready else "",
         file_name=upload.filename if upload is not None else "",
     )
+
+
+@bp.post("/dashboard/volunteers/<int:volunteer_id>/availability")
+def set_availability(volunteer_id: int) -> ResponseReturnValue:
+    """A dispatcher writes a volunteer's weekly availability in any of the four languages."""
+    text = request.form.get("availability", "")[:MAX_TEXT]
+    try:
+        weekly = parse_weekly(text)
+    except AvailabilityError as exc:
+        flash(f"Availability not changed: {exc}.")
+        return redirect(url_for("dashboard.volunteers"))
+    with hotline().work() as work:
+        volunteer = work.session.scalar(
+            select(Volunteer).where(
+                Volunteer.id == volunteer_id, Volunteer.group_id == desk().group_id
+            )
+        )
+        if volunteer is None:
+            return "Not found", 404
+        volunteer.availability = format_weekly(weekly) or None
+        name = volunteer_label(volunteer)
+    shown = volunteer.availability or "no schedule (ON / OFF decides)"
+    flash(f"{name}: {shown}.")
+    return redirect(url_for("dashboard.volunteers"))
