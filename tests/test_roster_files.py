@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import pty
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -248,3 +252,43 @@ def test_an_unreadable_file_is_a_report_not_a_traceback(
     out = run(cli, "volunteers", "import", str(sheet), "--apply")
     assert "no phone column" in out and "0 added, 0 updated, 0 unchanged" in out
     assert roster_state(engine) == []
+
+
+def test_a_long_import_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    """Run as a person would, in a terminal (a pseudo-terminal here), on a fresh SQLite file."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'hotline.sqlite'}",
+        "HOTLINE_INSTANCE_PATH": str(tmp_path / "instance"),
+        "HOTLINE_NUMBER": "+16175550100",
+        "COLUMNS": "80",
+    }
+    env.pop("HOTLINE_REGION", None)
+    sheet = tmp_path / "long.csv"
+    sheet.write_text("Phone\n" + "".join(f"617 555 {n:04d}\n" for n in range(1000, 1300)))
+    hotline = [sys.executable, "-m", "hotline.cli"]
+    subprocess.run([*hotline, "db", "upgrade"], env=env, check=True, capture_output=True)
+    primary, secondary = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            [*hotline, "volunteers", "import", str(sheet), "--apply"],
+            env=env,
+            stdout=secondary,
+            stderr=secondary,
+        )
+        os.close(secondary)
+        shown = b""
+        while True:  # read as it comes, so the command never waits on a full terminal
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # the command ended and its terminal closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+        returncode = process.wait(timeout=300)
+    finally:
+        os.close(primary)
+    assert returncode == 0, shown
+    assert b"writing" in shown and b"100%" in shown
+    assert b"Hotline: 300 added, 0 updated, 0 unchanged" in shown
