@@ -408,6 +408,116 @@ def dispatcher_remove(number: str, group_name: str | None) -> None:
         click.echo(f"removed dispatcher {d.contact.name or d.contact.phone_number}")
 
 
+# --- spreadsheets -------------------------------------------------------------------------
+
+output_option = click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="write the CSV to this file (else to the screen)",
+)
+personal_option = click.option(
+    "--personal",
+    is_flag=True,
+    help="include names, numbers, addresses and their words (this group's only)",
+)
+
+
+def _write_csv(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        # utf-8-sig: spreadsheet programs then read accents right when the file is opened.
+        output.write_text(text, encoding="utf-8-sig", newline="")
+        click.echo(f"wrote {output}", err=True)
+
+
+@main.group()
+def volunteers() -> None:
+    """The volunteer roster as a spreadsheet: import and export CSV."""
+
+
+@volunteers.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--apply", "apply_rows", is_flag=True, help="write the rows (else only check)")
+@group_option
+def volunteers_import(path: Path, apply_rows: bool, group_name: str | None) -> None:
+    """Check a volunteer CSV row by row; with --apply, add or update the volunteers.
+
+    Columns (any order, forgiving names): Name, Phone, Zones, Skills, Languages,
+    Availability, On call. Rows are matched on the phone number, so importing the same sheet
+    twice changes nothing. Rows with a problem are reported and left out.
+    """
+    from hotline.roster_io import apply_roster
+    from hotline.spreadsheets import read_roster
+
+    data = path.read_bytes()
+    with database() as session:
+        g = group_by_name(session, group_name)
+        report = read_roster(data, region=g.region, zones=g.zones)
+        for line in report.lines():
+            click.echo(line)
+        click.echo(report.summary())
+        ready = report.ready
+        if not apply_rows:
+            click.echo("dry run: nothing written; run again with --apply to write")
+            return
+        if sys.stdout.isatty() and len(ready) > 1:
+            with click.progressbar(length=len(ready), label="writing") as bar:
+                applied = apply_roster(session, g, ready, on_row=lambda: bar.update(1))
+        else:
+            applied = apply_roster(session, g, ready)
+        click.echo(f"{g.name}: {applied.summary()}")
+
+
+@volunteers.command("export")
+@output_option
+@group_option
+def volunteers_export(output: Path | None, group_name: str | None) -> None:
+    """The group's volunteers as CSV (the same columns an import reads)."""
+    from hotline.roster_io import export_volunteers
+
+    with database() as session:
+        text = export_volunteers(session, group_by_name(session, group_name))
+    _write_csv(text, output)
+
+
+@main.group()
+def requests() -> None:
+    """Requests for help, as a spreadsheet."""
+
+
+@requests.command("export")
+@personal_option
+@output_option
+@group_option
+def requests_export(personal: bool, output: Path | None, group_name: str | None) -> None:
+    """The group's requests as CSV; personal data only with --personal."""
+    from hotline.roster_io import export_requests
+
+    with database() as session:
+        text = export_requests(session, group_by_name(session, group_name), personal=personal)
+    _write_csv(text, output)
+
+
+@main.group()
+def offers() -> None:
+    """What people offered the group (OFFER ...), as a spreadsheet."""
+
+
+@offers.command("export")
+@personal_option
+@output_option
+@group_option
+def offers_export(personal: bool, output: Path | None, group_name: str | None) -> None:
+    """The group's offers as CSV; who offered and their words only with --personal."""
+    from hotline.roster_io import export_offers
+
+    with database() as session:
+        text = export_offers(session, group_by_name(session, group_name), personal=personal)
+    _write_csv(text, output)
+
+
 # --- triage -------------------------------------------------------------------------------
 
 

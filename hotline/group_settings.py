@@ -39,6 +39,8 @@ class GroupSettings:
     digest_minutes: float = 60.0
     dashboard_idle_minutes: float = 15.0
     voice_languages: tuple[str, ...] = ("en", "es", "ht", "fr")
+    # An IANA zone for weekly availability; empty means the zone of the group's number.
+    time_zone: str = ""
 
     @classmethod
     def from_json(cls, stored: Mapping[str, Any] | None) -> GroupSettings:

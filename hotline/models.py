@@ -217,6 +217,12 @@ class Volunteer(Base):
     last_offered_at: Mapped[datetime | None]
     last_answer_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The weekly availability in its canonical text (`hotline.availability`), in the group's
+    # time zone; None means no schedule, and then the ON/OFF switch (`on_call`) decides.
+    availability: Mapped[str | None] = mapped_column(String(200))
+    # ON 3h, OFF until tue: on or off call until then, whatever the schedule says.
+    override_on: Mapped[bool | None] = mapped_column(Boolean)
+    override_until: Mapped[datetime | None]
 
     contact: Mapped[Contact] = relationship()
 
