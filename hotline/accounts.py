@@ -108,34 +108,5 @@ class LoginCodes:
         return int(dispatcher_id)
 
 
-@dataclass(frozen=True)
-class RateLimit:
-    """At most `limit` attempts per `window_seconds` for one key (a number, an address, both)."""
-
-    redis: Redis[bytes]
-    secret: str
-    name: str
-    limit: int
-    window_seconds: int
-
-    def _key(self, who: str) -> str:
-        # Hashed so that Redis never holds a phone number in the clear.
-        return f"hotline:signin-limit:{self.name}:{_digest(self.secret, who)}"
-
-    def hit(self, who: str) -> bool:
-        """Count one attempt; False once the limit for this window is used up."""
-        key = self._key(who)
-        pipe = self.redis.pipeline()
-        # SET NX EX starts the window once and INCR keeps its expiry: the same effect as
-        # EXPIRE ... NX, which Redis 6.2 (the embedded server) does not have.
-        pipe.set(key, 0, ex=self.window_seconds, nx=True)
-        pipe.incr(key)
-        _, count = pipe.execute()
-        return int(count) <= self.limit
-
-    def clear(self, who: str) -> None:
-        self.redis.delete(self._key(who))
-
-
 def _digest(secret: str, text: str) -> str:
     return hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from hotline.intake import handle_inbound
+from hotline.intake.inbound import handle_inbound
 from hotline.messages import dispatchers as dispatchers_told
 from hotline.models import Group, InboundMessage
 from hotline.phones import mask

@@ -59,6 +59,59 @@ def queue_sms(
     Returns None when `dedupe_key` shows this message was already written (a job ran twice).
     An opted-out contact gets a `blocked` row, for the record, and nothing is sent.
     """
+    message = _write(
+        hotline, work, group, contact, template, priority, request_id, dedupe_key, values
+    )
+    if message is not None and message.status is OutboundStatus.QUEUED:
+        message_id, message_priority = message.id, message.priority
+        work.after_commit(lambda: hotline.queues.send_sms(message_id, message_priority))
+    return message
+
+
+def record_inline(
+    hotline: Hotline,
+    work: Work,
+    group: Group,
+    contact: Contact,
+    template: str,
+    /,
+    *,
+    priority: int = Priority.REPLY,
+    request_id: int | None = None,
+    dedupe_key: str | None = None,
+    **values: Any,
+) -> OutboundMessage | None:
+    """Write one templated SMS that rides on the webhook's answer: sent as soon as written.
+
+    While Twilio's REST API is down, Twilio can still reach us, and the answer is the way out.
+    """
+    return _write(
+        hotline,
+        work,
+        group,
+        contact,
+        template,
+        priority,
+        request_id,
+        dedupe_key,
+        values,
+        inline=True,
+    )
+
+
+def _write(
+    hotline: Hotline,
+    work: Work,
+    group: Group,
+    contact: Contact,
+    template: str,
+    priority: int,
+    request_id: int | None,
+    dedupe_key: str | None,
+    values: dict[str, Any],
+    *,
+    inline: bool = False,
+) -> OutboundMessage | None:
     session = work.session
     if dedupe_key and session.scalar(
         select(OutboundMessage.id).where(OutboundMessage.dedupe_key == dedupe_key)
@@ -67,9 +120,11 @@ def queue_sms(
     rendered = hotline.templates.render(
         template, contact.language, fallback=group.default_language, **values
     )
-    # While Twilio's REST API is down, a reply to the texter rides inline on the webhook answer.
     blocked = _blocked(contact.opted_out, template)
-    inline = not blocked and work.inline_to == contact.phone_number
+    now = hotline.clock.now()
+    status = OutboundStatus.BLOCKED if blocked else OutboundStatus.QUEUED
+    if inline and not blocked:
+        status = OutboundStatus.SENT
     message = OutboundMessage(
         group_id=group.id,
         contact_id=contact.id,
@@ -81,10 +136,11 @@ def queue_sms(
         language=rendered.language,
         priority=priority,
         dedupe_key=dedupe_key,
-        status=OutboundStatus.BLOCKED if blocked else OutboundStatus.QUEUED,
-        channel="inline" if inline else None,
-        created_at=hotline.clock.now(),
-        updated_at=hotline.clock.now(),
+        status=status,
+        channel="inline" if status is OutboundStatus.SENT else None,
+        sent_at=now if status is OutboundStatus.SENT else None,
+        created_at=now,
+        updated_at=now,
     )
     try:
         with session.begin_nested():
@@ -92,12 +148,6 @@ def queue_sms(
     except IntegrityError:
         # Another worker wrote the same dedupe key between our check and our insert.
         return None
-    if inline:
-        message.status, message.sent_at = OutboundStatus.SENT, hotline.clock.now()
-        work.inline_replies.append(message.body)
-    elif message.status is OutboundStatus.QUEUED:
-        message_id, message_priority = message.id, message.priority
-        work.after_commit(lambda: hotline.queues.send_sms(message_id, message_priority))
     return message
 
 

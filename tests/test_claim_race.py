@@ -13,7 +13,7 @@ from people import NEIGHBOUR, code_in, expected
 from sqlalchemy import func, select
 from story import ACCOUNT_SID, AUTH_TOKEN, HOTLINE_NUMBER, Story
 
-from hotline.intake import handle_inbound
+from hotline.intake.inbound import handle_inbound
 from hotline.models import (
     Group,
     HelpRequest,

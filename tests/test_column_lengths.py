@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Enum, String
 
-from hotline.intake import MENU_LIMITED
+from hotline.intake.conversation import MENU_LIMITED
 from hotline.models import Base
 from hotline.sms.commands import Verb
 from hotline.sms.templates import TemplateBook, default_template_root

@@ -23,7 +23,7 @@ from story import Story, run_due_timers, run_jobs
 
 from hotline.dispatch import offer_request
 from hotline.groups import add_group
-from hotline.intake import handle_inbound
+from hotline.intake.inbound import handle_inbound
 from hotline.models import (
     AidOffer,
     Contact,

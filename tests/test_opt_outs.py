@@ -7,7 +7,7 @@ from people import BEN, CARLA, DEE, NEIGHBOUR, ROSA, add_cast, code_in, expected
 from sqlalchemy import select
 from story import Story
 
-from hotline.intake import OPT_OUT_TYPE_LENGTH
+from hotline.intake.compliance import OPT_OUT_TYPE_LENGTH
 from hotline.models import Contact, Group, OutboundMessage, OutboundStatus, RequestStatus
 from hotline.runtime.services import Hotline
 from hotline.sms.commands import compliance_keyword

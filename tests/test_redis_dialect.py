@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 from backends import EmbeddedRedis
 from redis import Redis
 
-from hotline.accounts import LoginCodes, RateLimit
+from hotline.accounts import LoginCodes
 from hotline.runtime.breaker import Breaker
-from hotline.runtime.ratelimit import MenuLimit, SendRate
+from hotline.runtime.ratelimit import AttemptLimit, MenuLimit, SendRate
 
 # The minimum the README names for production: the embedded server's own version.
 MINIMUM = (6, 2)
@@ -25,7 +25,7 @@ def test_the_embedded_server_is_the_oldest_supported(embedded_redis: EmbeddedRed
 
 
 def test_sign_in_limits_and_codes(redis: Redis) -> None:
-    limit = RateLimit(redis, "secret", "number", limit=2, window_seconds=900)
+    limit = AttemptLimit(redis, "secret", "number", limit=2, window_seconds=900)
     assert [limit.hit("+16175550199") for _ in range(3)] == [True, True, False]
     assert 0 < redis.ttl(limit._key("+16175550199")) <= 900  # the window still ends
     codes = LoginCodes(redis, "secret")
@@ -36,7 +36,7 @@ def test_sign_in_limits_and_codes(redis: Redis) -> None:
 
 def test_send_rate_menu_limit_and_breaker(redis: Redis) -> None:
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    rate = SendRate(redis)
+    rate = SendRate(redis, "secret")
     assert rate.take("+16175550100", 1.0, now, 1.0) == 0.0
     assert rate.take("+16175550100", 1.0, now, 1.0) > 0.0
     menus = MenuLimit(redis, "secret")

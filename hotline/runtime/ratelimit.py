@@ -1,14 +1,25 @@
 """Limits kept in Redis and shared by all workers: a token bucket per sending number (carriers
-cap the rate) and the limit on menus texted to one number. Time comes from the caller's clock,
-so tests can use a settable one; keys never hold a person's number in the clear."""
+cap the rate), the limit on menus texted to one number, attempts per window at signing in,
+and once-per-period work. Time comes from the caller's clock, so tests can use a settable
+one; every key is built by `hashed_key`, so Redis never holds a phone number in the clear."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import dataclass
 from datetime import datetime
 
 from redis import Redis
+
+
+def hashed_key(secret: str, name: str, *parts: object) -> str:
+    """`hotline:<name>:<HMAC-SHA-256 of the parts>`: the same parts give the same key on
+    every worker, and nobody reading Redis learns whose number it is."""
+    text = ":".join(map(str, parts))
+    digest = hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()
+    return f"hotline:{name}:{digest[:32]}"
+
 
 # KEYS[1] bucket; ARGV: rate per second, capacity, now (seconds). Returns seconds to wait
 # (0 when a token was taken). Time comes from the caller so tests can use a settable clock.
@@ -38,14 +49,15 @@ return tostring(wait)
 class SendRate:
     """At most `rate` messages per second from one number, with a burst of `capacity`."""
 
-    def __init__(self, redis: Redis[bytes]) -> None:
+    def __init__(self, redis: Redis[bytes], secret: str) -> None:
         self.redis = redis
+        self.secret = secret
         self._take = redis.register_script(_TAKE)
 
     def take(self, number: str, rate: float, now: datetime, burst: float) -> float:
         """Take a token for `number`; returns 0.0, or how many seconds until one is free."""
-        wait = self._take(keys=[f"hotline:rate:{number}"], args=[rate, burst, now.timestamp()])
-        return float(wait)
+        key = hashed_key(self.secret, "rate", number)
+        return float(self._take(keys=[key], args=[rate, burst, now.timestamp()]))
 
 
 # KEYS[1] the number's state; ARGV: now (seconds), interval, most in a row, ttl. Returns 1 when
@@ -73,13 +85,12 @@ class MenuLimit:
 
     def __init__(self, redis: Redis[bytes], secret: str, interval: float = 60.0) -> None:
         self.redis = redis
-        self.secret = secret.encode()
+        self.secret = secret
         self.interval = interval
         self._allow = redis.register_script(_MENU)
 
     def key(self, group_id: int, number: str) -> str:
-        digest = hmac.new(self.secret, f"{group_id}:{number}".encode(), hashlib.sha256)
-        return f"hotline:menu:{digest.hexdigest()[:32]}"
+        return hashed_key(self.secret, "menu", group_id, number)
 
     def allow(self, group_id: int, number: str, now: datetime, in_a_row: int) -> bool:
         """Count one menu for this number if it may have one now."""
@@ -88,6 +99,34 @@ class MenuLimit:
 
     def reset(self, group_id: int, number: str) -> None:
         self.redis.delete(self.key(group_id, number))
+
+
+@dataclass(frozen=True)
+class AttemptLimit:
+    """At most `limit` attempts per `window_seconds` for one key (a number, an address, both)."""
+
+    redis: Redis[bytes]
+    secret: str
+    name: str
+    limit: int
+    window_seconds: int
+
+    def _key(self, who: str) -> str:
+        return hashed_key(self.secret, f"signin-limit:{self.name}", who)
+
+    def hit(self, who: str) -> bool:
+        """Count one attempt; False once the limit for this window is used up."""
+        key = self._key(who)
+        pipe = self.redis.pipeline()
+        # SET NX EX starts the window once and INCR keeps its expiry: the same effect as
+        # EXPIRE ... NX, which Redis 6.2 (the embedded server) does not have.
+        pipe.set(key, 0, ex=self.window_seconds, nx=True)
+        pipe.incr(key)
+        _, count = pipe.execute()
+        return int(count) <= self.limit
+
+    def clear(self, who: str) -> None:
+        self.redis.delete(self._key(who))
 
 
 def once(redis: Redis[bytes], key: str, seconds: float) -> bool:

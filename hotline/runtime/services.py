@@ -39,9 +39,6 @@ class Work:
 
     session: Session
     _after_commit: list[Callable[[], object]] = field(default_factory=list)
-    # Set while answering a webhook inline: replies to this number go into the TwiML answer.
-    inline_to: str | None = None
-    inline_replies: list[str] = field(default_factory=list)
 
     def after_commit(self, action: Callable[[], object]) -> None:
         self._after_commit.append(action)
@@ -64,7 +61,7 @@ class Hotline:
 
     @cached_property
     def send_rate(self) -> SendRate:
-        return SendRate(self.redis)
+        return SendRate(self.redis, self.settings.secret_key or "")
 
     @cached_property
     def menu_limit(self) -> MenuLimit:

@@ -1,4 +1,5 @@
-"""A call becomes a help request: no triage needed, the keys say it all; then the same dispatch."""
+"""A call becomes a help request: no triage needed, the keys say it all; it opens as a text's
+does (`intake.opening`), and the menus that follow fill it in."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hotline import dispatch, lifecycle
-from hotline.messages import dispatchers as dispatchers_told
+from hotline.intake.opening import open_need
 from hotline.messages import neighbours as neighbours_told
 from hotline.models import (
     Contact,
@@ -18,7 +18,7 @@ from hotline.models import (
     Urgency,
     VoiceCall,
 )
-from hotline.needs import neighbour_actor, open_request, record_event
+from hotline.needs import neighbour_actor, record_event
 from hotline.people import contact_for
 from hotline.runtime.services import Hotline, Work
 from hotline.triage import Zone
@@ -82,16 +82,20 @@ def _open(
     if contact.language is None and state.language:
         contact.language = state.language
     category = state.need or "other"
-    request = open_request(session, group, contact, need=category, now=now, channel="voice")
-    request.language = state.language or contact.language or group.default_language
-    request.categories = [category]
-    request.urgency = Urgency.EMERGENCY if category == EMERGENCY_NEED else Urgency.ROUTINE
-    request.location, request.zone = zone_for_digits(group.zones, state.location_digits)
-    request.recording_url = state.recording_url
-    request.callback_by = state.callback_by or DEFAULT_CALLBACK
-    record_keypad(request, category)
+
+    def fill(request: HelpRequest) -> None:
+        request.language = state.language or contact.language or group.default_language
+        request.categories = [category]
+        request.urgency = Urgency.EMERGENCY if category == EMERGENCY_NEED else Urgency.ROUTINE
+        request.location, request.zone = zone_for_digits(group.zones, state.location_digits)
+        request.recording_url = state.recording_url
+        request.callback_by = state.callback_by or DEFAULT_CALLBACK
+        record_keypad(request, category)
+
     # The caller was already asked where; any answer they gave is all there is to wait for.
-    lifecycle.open_for_offers(request)
+    request, _ = open_need(
+        hotline, work, group, contact, need=category, fill=fill, channel="voice", asked_where=True
+    )
     call.request_id = request.id
     session.add(
         InboundMessage(
@@ -109,19 +113,6 @@ def _open(
             outcome="voice_request",
         )
     )
-    record_event(
-        session,
-        request,
-        neighbour_actor(contact.id),
-        "opened",
-        now,
-        categories=list(request.categories),
-        urgency=request.urgency.value,
-        channel="voice",
-    )
-    if request.urgency == Urgency.EMERGENCY:
-        dispatchers_told.emergency(hotline, work, group, request)
-    dispatch.schedule_offers(hotline, work, request)
     return request
 
 

@@ -7,8 +7,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
+from hotline import desk as actions
 from hotline.models import ACTIVE_STATUSES, AidOffer, HelpRequest
-from hotline.web.dashboard import actions
 from hotline.web.dashboard.blueprint import bp
 from hotline.web.dashboard.guard import desk, find_request, group_of, hotline
 

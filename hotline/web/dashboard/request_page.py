@@ -10,6 +10,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from hotline import desk as actions
 from hotline.dispatch import volunteer_label
 from hotline.models import Contact, Group, HelpRequest, RequestStatus, Urgency, Volunteer
 from hotline.needs import full_address
@@ -17,7 +18,6 @@ from hotline.phones import display
 from hotline.runtime.services import Hotline, Work
 from hotline.triage import CATEGORIES
 from hotline.triage_record import needs_a_look, set_by_person
-from hotline.web.dashboard import actions
 from hotline.web.dashboard.blueprint import bp
 from hotline.web.dashboard.guard import desk, find_request, group_of, hotline, request_or_404
 from hotline.web.dashboard.roster import roster

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from hotline.accounts import LoginCodes, RateLimit, check_password, dispatchers_for
+from hotline.accounts import LoginCodes, check_password, dispatchers_for
 from hotline.messages.dispatchers import login_code
 from hotline.models import Dispatcher, Group
 from hotline.phones import normalise
+from hotline.runtime.ratelimit import AttemptLimit
 from hotline.runtime.services import Hotline, Work
 from hotline.web.dashboard.blueprint import bp
 from hotline.web.dashboard.guard import (
@@ -36,19 +37,21 @@ TOO_MANY = "Too many tries. Wait 15 minutes."
 
 @dataclass(frozen=True)
 class Limits:
-    pair: RateLimit
-    address: RateLimit
-    passwords: RateLimit
-    codes_sent: RateLimit
+    pair: AttemptLimit
+    address: AttemptLimit
+    passwords: AttemptLimit
+    codes_sent: AttemptLimit
 
 
 def _limits(h: Hotline) -> Limits:
     secret = h.settings.secret_key or ""
     return Limits(
-        pair=RateLimit(h.redis, secret, "number-address", PER_NUMBER_AND_ADDRESS, WINDOW_SECONDS),
-        address=RateLimit(h.redis, secret, "address", PER_ADDRESS, WINDOW_SECONDS),
-        passwords=RateLimit(h.redis, secret, "number", PASSWORDS_PER_NUMBER, WINDOW_SECONDS),
-        codes_sent=RateLimit(h.redis, secret, "codes-sent", CODES_PER_NUMBER, WINDOW_SECONDS),
+        pair=AttemptLimit(
+            h.redis, secret, "number-address", PER_NUMBER_AND_ADDRESS, WINDOW_SECONDS
+        ),
+        address=AttemptLimit(h.redis, secret, "address", PER_ADDRESS, WINDOW_SECONDS),
+        passwords=AttemptLimit(h.redis, secret, "number", PASSWORDS_PER_NUMBER, WINDOW_SECONDS),
+        codes_sent=AttemptLimit(h.redis, secret, "codes-sent", CODES_PER_NUMBER, WINDOW_SECONDS),
     )
 
 
@@ -71,7 +74,7 @@ def _pair(number: str) -> str:
     return f"{number} {_address()}"
 
 
-def _allowed(h: Hotline, number: str | None, per_number: RateLimit | None = None) -> bool:
+def _allowed(h: Hotline, number: str | None, per_number: AttemptLimit | None = None) -> bool:
     """Count this attempt against the address, the (number, address) pair and, when given,
     a limit on the number from anywhere; an attempt already refused counts no further."""
     limits = _limits(h)

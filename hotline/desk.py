@@ -1,12 +1,16 @@
-"""What a dispatcher can do to a request from the dashboard, each step in the audit trail.
+"""The dispatcher's desk, for the dashboard and for SMS commands alike: what a dispatcher can
+do to a request, each step in the audit trail, and one set of refusals for both.
 
 The work itself is dispatch's (claim, close, release, schedule_offers); this module adds the
-dispatcher as the actor and the few steps only the dashboard takes (triage edits, merges).
+dispatcher as the actor, the checks both faces share, and the steps only the dashboard takes
+(triage edits, merges, notes). A refusal names its kind, so SMS answers it from a template
+in the dispatcher's language and the dashboard shows its text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import update
@@ -27,6 +31,7 @@ from hotline.models import (
     Volunteer,
 )
 from hotline.needs import Actor, record_event
+from hotline.people import volunteer_label
 from hotline.runtime.db import changed
 from hotline.runtime.services import Hotline, Work
 from hotline.triage_record import record_edit
@@ -34,8 +39,27 @@ from hotline.triage_record import record_edit
 NOTE_LIMIT = 60  # the {detail} placeholder's limit: a longer note would be clipped unseen
 
 
+class Refusal(StrEnum):
+    """Refusals both faces give; each is answered by SMS with the template `dispatcher_<kind>`."""
+
+    CANNOT_ASSIGN = "cannot_assign"  # {assignee}
+    ALREADY_WITH = "already_with"  # {code} {assignee}
+    NOT_ASSIGNABLE = "not_assignable"  # {code} {status}
+    ALREADY_CLOSED = "already_closed"  # {code} {status}
+
+
 class ActionRefused(ValueError):
     """The action cannot be done to this request now; the message says why, for a flash."""
+
+    def __init__(self, text: str, kind: Refusal | None = None, **values: str) -> None:
+        super().__init__(text)
+        self.kind = kind
+        self.values = values
+
+    @property
+    def template(self) -> str | None:
+        """The SMS answering this refusal, if both faces give it."""
+        return f"dispatcher_{self.kind.value}" if self.kind else None
 
 
 @dataclass(frozen=True)
@@ -97,17 +121,28 @@ def assign(
     h: Hotline, work: Work, group: Group, request: HelpRequest, volunteer: Volunteer, actor: Actor
 ) -> None:
     """Give the request to a named volunteer, taking it back from another claimant first."""
+    label = volunteer_label(volunteer)
     if not dispatch.can_be_assigned(volunteer):
         raise ActionRefused(
-            f"{dispatch.volunteer_label(volunteer)} has opted out of texts (or left the roster)"
-            " and cannot be assigned"
+            f"{label} has opted out of texts (or left the roster) and cannot be assigned",
+            Refusal.CANNOT_ASSIGN,
+            assignee=label,
         )
     if request.status == RequestStatus.CLAIMED and request.claimed_by_id == volunteer.id:
         raise ActionRefused(
-            f"#{request.code} is already with {dispatch.volunteer_label(volunteer)}"
+            f"#{request.code} is already with {label}",
+            Refusal.ALREADY_WITH,
+            code=request.code,
+            assignee=label,
         )
     if not dispatch.assign(h, work, group, request, volunteer, actor):
-        raise ActionRefused(f"#{request.code} is {request.status.value}: it cannot be assigned")
+        status = request.status.value
+        raise ActionRefused(
+            f"#{request.code} is {status}: it cannot be assigned",
+            Refusal.NOT_ASSIGNABLE,
+            code=request.code,
+            status=status,
+        )
 
 
 def text_neighbour(
@@ -172,7 +207,13 @@ def close(
     if reason not in {"closed", "cancelled"}:
         raise ActionRefused("choose closed or cancelled")
     if not dispatch.close(h, work, group, request, actor, action=reason):
-        raise ActionRefused(f"#{request.code} is already {request.status.value}")
+        status = request.status.value
+        raise ActionRefused(
+            f"#{request.code} is already {status}",
+            Refusal.ALREADY_CLOSED,
+            code=request.code,
+            status=status,
+        )
 
 
 def match_offer(
