@@ -7,14 +7,13 @@ restarted worker forgets nothing. Time comes from the caller's clock, never Redi
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from hotline.group_settings import GroupSettings
+from hotline.runtime.ratelimit import hashed_key
 
 if TYPE_CHECKING:
     # Only a client is handed in: the decisions here import no plumbing.
@@ -134,12 +133,11 @@ class Capacity:
 
     def __init__(self, redis: Redis[bytes], secret: str) -> None:
         self.redis = redis
-        self.secret = secret.encode()
+        self.secret = secret
         self._take = redis.register_script(_TAKE)
 
     def _keys(self, channel: str, sender: str) -> tuple[str, str, str]:
-        digest = hmac.new(self.secret, f"{channel}:{sender}".encode(), hashlib.sha256)
-        base = f"hotline:capacity:{channel}:{digest.hexdigest()[:24]}"
+        base = hashed_key(self.secret, "capacity", channel, sender)
         return f"{base}:second", f"{base}:window", f"{base}:day"
 
     def take(

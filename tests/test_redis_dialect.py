@@ -12,8 +12,9 @@ from backends import EmbeddedRedis
 from redis import Redis
 
 from hotline.accounts import LoginCodes
+from hotline.capacity import Capacity, Limits
 from hotline.runtime.breaker import Breaker
-from hotline.runtime.ratelimit import AttemptLimit, MenuLimit, SendRate
+from hotline.runtime.ratelimit import AttemptLimit, MenuLimit
 
 # The minimum the README names for production: the embedded server's own version.
 MINIMUM = (6, 2)
@@ -36,9 +37,10 @@ def test_sign_in_limits_and_codes(redis: Redis) -> None:
 
 def test_send_rate_menu_limit_and_breaker(redis: Redis) -> None:
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    rate = SendRate(redis, "secret")
-    assert rate.take("+16175550100", 1.0, now, 1.0) == 0.0
-    assert rate.take("+16175550100", 1.0, now, 1.0) > 0.0
+    rate = Capacity(redis, "secret")
+    one_a_second = Limits(per_second=1.0, burst=1.0)
+    assert rate.take("twilio", "+16175550100", one_a_second, now, "a") == 0.0
+    assert rate.take("twilio", "+16175550100", one_a_second, now, "b") > 0.0
     menus = MenuLimit(redis, "secret")
     assert menus.allow(1, "+16175550102", now, 5)
     assert not menus.allow(1, "+16175550102", now + timedelta(seconds=30), 5)

@@ -1,6 +1,6 @@
-"""Limits kept in Redis and shared by all workers: a token bucket per sending number (carriers
-cap the rate), the limit on menus texted to one number, attempts per window at signing in,
-and once-per-period work. Time comes from the caller's clock, so tests can use a settable
+"""Limits kept in Redis and shared by all workers: menus texted to one number, attempts per
+window at signing in, and once-per-period work (a channel's send capacity is in
+`hotline/capacity.py`). Time comes from the caller's clock, so tests can use a settable
 one; every key is built by `hashed_key`, so Redis never holds a phone number in the clear."""
 
 from __future__ import annotations
@@ -9,8 +9,11 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from redis import Redis
+if TYPE_CHECKING:
+    # A client is handed in; `hashed_key` is used by modules that import no plumbing.
+    from redis import Redis
 
 
 def hashed_key(secret: str, name: str, *parts: object) -> str:
@@ -19,45 +22,6 @@ def hashed_key(secret: str, name: str, *parts: object) -> str:
     text = ":".join(map(str, parts))
     digest = hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()
     return f"hotline:{name}:{digest[:32]}"
-
-
-# KEYS[1] bucket; ARGV: rate per second, capacity, now (seconds). Returns seconds to wait
-# (0 when a token was taken). Time comes from the caller so tests can use a settable clock.
-_TAKE = """
-local rate = tonumber(ARGV[1])
-local capacity = tonumber(ARGV[2])
-local now = tonumber(ARGV[3])
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(state[1]) or capacity
-local at = tonumber(state[2]) or now
-if now > at then
-  tokens = math.min(capacity, tokens + (now - at) * rate)
-  at = now
-end
-local wait = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-else
-  wait = (1 - tokens) / rate
-end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(at))
-redis.call('EXPIRE', KEYS[1], math.ceil(capacity / rate) + 60)
-return tostring(wait)
-"""
-
-
-class SendRate:
-    """At most `rate` messages per second from one number, with a burst of `capacity`."""
-
-    def __init__(self, redis: Redis[bytes], secret: str) -> None:
-        self.redis = redis
-        self.secret = secret
-        self._take = redis.register_script(_TAKE)
-
-    def take(self, number: str, rate: float, now: datetime, burst: float) -> float:
-        """Take a token for `number`; returns 0.0, or how many seconds until one is free."""
-        key = hashed_key(self.secret, "rate", number)
-        return float(self._take(keys=[key], args=[rate, burst, now.timestamp()]))
 
 
 # KEYS[1] the number's state; ARGV: now (seconds), interval, most in a row, ttl. Returns 1 when

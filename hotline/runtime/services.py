@@ -25,7 +25,7 @@ from hotline.runtime.breaker import Breaker
 from hotline.runtime.clock import Clock, SystemClock
 from hotline.runtime.db import make_engine, make_session_factory
 from hotline.runtime.queues import Queues
-from hotline.runtime.ratelimit import MenuLimit, SendRate
+from hotline.runtime.ratelimit import MenuLimit
 from hotline.runtime.settings import Settings
 from hotline.sms.templates import TemplateBook, default_template_root
 from hotline.triage import Triager, Zone
@@ -58,10 +58,6 @@ class Hotline:
     @cached_property
     def queues(self) -> Queues:
         return Queues(self.redis)
-
-    @cached_property
-    def send_rate(self) -> SendRate:
-        return SendRate(self.redis, self.settings.secret_key or "")
 
     @cached_property
     def menu_limit(self) -> MenuLimit:
